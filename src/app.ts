@@ -1,0 +1,79 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import Fastify from 'fastify'
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import type { Redis } from 'ioredis'
+import type pg from 'pg'
+import type { Logger } from 'pino'
+import type { Config } from './config/config.js'
+import { createSecretBox } from './crypto/secret-box.js'
+import { createHeldSecrets } from './domain/held-secrets.js'
+import { createRotationRequests } from './domain/rotation-requests.js'
+import { errorHandlerPlugin } from './plugins/error-handler.js'
+import { jsonBodyPlugin } from './plugins/json-body.js'
+import { genRequestId, requestIdPlugin } from './plugins/request-id.js'
+import { enqueueRotation, type RotationQueue } from './queue/rotation-queue.js'
+import { errorRoutes } from './routes/errors/index.js'
+import { healthRoutes } from './routes/health/index.js'
+import { webhookSecretRoutes } from './routes/webhook-secret/index.js'
+
+export interface AppDeps {
+  config: Config
+  pool: pg.Pool
+  /** The API's own fail-fast Redis connection (readiness); the queue has its own. */
+  redis: Redis
+  queue: RotationQueue
+  log: Logger
+}
+
+export const BODY_LIMIT_BYTES = 16 * 1024
+
+/** Builds the API. Never listens: the server entry and the tests decide that. */
+export async function buildApp (deps: AppDeps) {
+  const { config, pool, redis, queue, log } = deps
+  const app = Fastify({
+    loggerInstance: log,
+    genReqId: genRequestId,
+    trustProxy: config.TRUST_PROXY,
+    bodyLimit: BODY_LIMIT_BYTES,
+  }).withTypeProvider<ZodTypeProvider>()
+
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+
+  await app.register(requestIdPlugin)
+  await app.register(errorHandlerPlugin)
+  await app.register(jsonBodyPlugin)
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Webhook secret rotation',
+        version: '1.0.0',
+        description: 'Rotate webhook signing secrets safely: idempotent, asynchronous, recoverable. Errors are RFC 9457 problems; each `type` URL documents its code.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  })
+  await app.register(swaggerUi, { routePrefix: '/v1/docs' })
+  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+
+  const secretBox = createSecretBox(config.SECRET_ENCRYPTION_KEYS)
+  const heldSecrets = createHeldSecrets({ pool, config, secretBox })
+  const rotationRequests = createRotationRequests({
+    pool, config, log, enqueue: (rotationId) => enqueueRotation(queue, rotationId),
+  })
+
+  await app.register(healthRoutes, { pool, redis })
+  await app.register(errorRoutes)
+  await app.register(webhookSecretRoutes, {
+    prefix: '/v1/auth/api-keys/me/webhook-secret', pool, config, rotationRequests, heldSecrets,
+  })
+
+  return app
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>

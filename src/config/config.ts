@@ -1,0 +1,100 @@
+import { z } from 'zod'
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+const seconds = (def: number) => z.coerce.number().int().min(1).default(def)
+const ms = (def: number) => z.coerce.number().int().min(0).default(def)
+
+// `kid:base64(32 bytes)[,kid:…]`; the first key encrypts, all of them decrypt.
+const encryptionKeys = z.string().transform((raw, ctx) => {
+  const keys: { kid: string; key: Buffer }[] = []
+  for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const sep = entry.indexOf(':')
+    const kid = entry.slice(0, sep)
+    const key = Buffer.from(entry.slice(sep + 1), 'base64')
+    if (sep < 1 || !/^[A-Za-z0-9_-]{1,32}$/.test(kid) || key.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'each entry must be kid:base64(32 bytes), kid in [A-Za-z0-9_-]{1,32}' })
+      return z.NEVER
+    }
+    keys.push({ kid, key })
+  }
+  if (keys.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'at least one key is required' })
+    return z.NEVER
+  }
+  if (new Set(keys.map((k) => k.kid)).size !== keys.length) {
+    ctx.addIssue({ code: 'custom', message: 'key ids must be unique' })
+    return z.NEVER
+  }
+  return keys
+})
+
+export const configSchema = z.object({
+  DATABASE_URL: z.url().optional(),
+  REDIS_URL: z.url().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  API_KEY_PEPPER: z.string().min(32, 'must be at least 32 characters').optional(),
+  SECRET_ENCRYPTION_KEYS: encryptionKeys.optional(),
+  ROTATION_COOLDOWN_SECONDS: seconds(60),
+  PREVIOUS_SECRET_RETENTION_SECONDS: seconds(604800),
+  IDEMPOTENCY_RETENTION_SECONDS: seconds(86400),
+  SECRET_REDELIVERY_GRACE_SECONDS: seconds(600),
+  SECRET_HOLD_SECONDS: seconds(86400),
+  ROTATE_WAIT_DEFAULT_MS: ms(10000),
+  ROTATE_WAIT_MAX_MS: ms(30000),
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: bool.default(false),
+  TRUST_PROXY: bool.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  QUEUE_PREFIX: z.string().min(1).default('{rotation}'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  WORKER_LOCK_DURATION_MS: ms(30000),
+  WORKER_STALLED_INTERVAL_MS: ms(30000),
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(10000).default(5000),
+  RECONCILE_AFTER_MS: ms(5000),
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(15000),
+  CLOSE_GRACE_MS: ms(10000),
+  DATA_DIR: z.string().min(1).default('.data'),
+})
+
+type Parsed = z.output<typeof configSchema>
+export type Config = Readonly<
+  Omit<Parsed, 'API_KEY_PEPPER' | 'SECRET_ENCRYPTION_KEYS' | 'DATABASE_URL' | 'REDIS_URL'> & {
+    DATABASE_URL: string
+    REDIS_URL: string
+    API_KEY_PEPPER: string
+    SECRET_ENCRYPTION_KEYS: { kid: string; key: Buffer }[]
+  }
+>
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once; a bad value stops start-up with a message naming it. */
+export function parseEnv (env: Record<string, string | undefined>) {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const result = configSchema.safeParse(cleaned)
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`)
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`)
+  }
+  return result.data
+}
+
+/** Completes a parsed env into a Config once the servers and secrets are known. */
+export function finalizeConfig (
+  parsed: Parsed,
+  resolved: Pick<Config, 'DATABASE_URL' | 'REDIS_URL' | 'API_KEY_PEPPER' | 'SECRET_ENCRYPTION_KEYS'>,
+): Config {
+  return Object.freeze({ ...parsed, ...resolved })
+}
+
+/** For servers given by URL the secrets must come from the environment too. */
+export function requireExternalSecrets (parsed: Parsed) {
+  const missing = (['API_KEY_PEPPER', 'SECRET_ENCRYPTION_KEYS'] as const).filter((k) => parsed[k] === undefined)
+  if (missing.length > 0) {
+    throw new ConfigError(`invalid configuration:\n${missing.map((k) => `  ${k}: required when DATABASE_URL is set`).join('\n')}`)
+  }
+  return { API_KEY_PEPPER: parsed.API_KEY_PEPPER!, SECRET_ENCRYPTION_KEYS: parsed.SECRET_ENCRYPTION_KEYS! }
+}

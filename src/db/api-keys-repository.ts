@@ -1,0 +1,190 @@
+import type { Queryable } from './pool.js'
+
+export interface ApiKeyAuthRow {
+  id: string
+  ownerId: string
+  env: 'live' | 'test'
+  scopes: string[]
+  ipAllowlist: string[]
+  revoked: boolean
+  expired: boolean
+}
+
+export interface ApiKeyForRotation {
+  id: string
+  webhookUrl: string | null
+  webhookSecret: string | null
+  webhookSecretPrevious: string | null
+  previousRetainedUntil: Date | null
+  secretVersion: number
+  revoked: boolean
+  cooldownEndsAt: Date | null
+  cooldownActive: boolean
+  lastRotationId: string | null
+}
+
+export interface NewApiKey {
+  id: string
+  ownerId: string
+  env: 'live' | 'test'
+  keyPrefix: string
+  keyHash: Buffer
+  scopes: string[]
+  ipAllowlist: string[]
+  webhookUrl: string | null
+  /** Encrypted first secret; null exactly when there is no webhook URL. */
+  webhookSecret: string | null
+  expiresAt: Date | null
+}
+
+export async function insertApiKey (q: Queryable, key: NewApiKey): Promise<string> {
+  const { rows } = await q.query<{ id: string }>(
+    `insert into api_keys
+       (id, owner_id, env, key_prefix, key_hash, scopes, ip_allowlist, webhook_url, webhook_secret, secret_version, expires_at)
+     values ($1::uuid, $2::text, $3::text, $4::text, $5::bytea, $6::text[], $7::cidr[], $8::text, $9::text,
+             case when $9::text is null then 0 else 1 end, $10::timestamptz)
+     returning id`,
+    [key.id, key.ownerId, key.env, key.keyPrefix, key.keyHash, key.scopes, key.ipAllowlist, key.webhookUrl, key.webhookSecret, key.expiresAt],
+  )
+  return rows[0]!.id
+}
+
+export async function findApiKeyByHash (q: Queryable, keyHash: Buffer): Promise<ApiKeyAuthRow | undefined> {
+  const { rows } = await q.query<ApiKeyAuthRow>(
+    `select id, owner_id as "ownerId", env, scopes, ip_allowlist::text[] as "ipAllowlist",
+            revoked_at is not null as revoked,
+            coalesce(expires_at <= now(), false) as expired
+     from api_keys where key_hash = $1::bytea`,
+    [keyHash],
+  )
+  return rows[0]
+}
+
+/** Locks the key row: every change of a key's secrets is serialised here. */
+export async function lockApiKeyForRotation (q: Queryable, id: string, cooldownSeconds: number): Promise<ApiKeyForRotation> {
+  const { rows } = await q.query<ApiKeyForRotation>(
+    `select id, webhook_url as "webhookUrl", webhook_secret as "webhookSecret",
+            webhook_secret_previous as "webhookSecretPrevious",
+            previous_retained_until as "previousRetainedUntil", secret_version as "secretVersion",
+            revoked_at is not null as revoked,
+            secret_rotated_at + make_interval(secs => $2::int) as "cooldownEndsAt",
+            coalesce(secret_rotated_at + make_interval(secs => $2::int) > now(), false) as "cooldownActive",
+            last_rotation_id as "lastRotationId"
+     from api_keys where id = $1::uuid
+     for update`,
+    [id, cooldownSeconds],
+  )
+  if (!rows[0]) throw new Error(`api key ${id} vanished`)
+  return rows[0]
+}
+
+export interface SecretSlots {
+  current: string
+  previous: string | null
+  /** null when previous is null; otherwise the seconds from now() it is kept. */
+  retainSeconds: number | null
+  rotationId: string
+}
+
+/** Writes new slots after a rotation; `secret_rotated_at := now()` starts the cooldown. */
+export async function writeRotatedSecrets (q: Queryable, id: string, slots: SecretSlots) {
+  const { rows } = await q.query<{ rotatedAt: Date; previousRetainedUntil: Date | null; secretVersion: number }>(
+    `update api_keys
+     set webhook_secret = $2::text,
+         webhook_secret_previous = $3::text,
+         previous_retained_until = now() + make_interval(secs => $4::int),
+         secret_rotated_at = now(),
+         last_rotation_id = $5::uuid,
+         secret_version = secret_version + 1
+     where id = $1::uuid
+     returning secret_rotated_at as "rotatedAt", previous_retained_until as "previousRetainedUntil",
+               secret_version as "secretVersion"`,
+    [id, slots.current, slots.previous, slots.retainSeconds, slots.rotationId],
+  )
+  return rows[0]!
+}
+
+export interface RotationGate {
+  webhookConfigured: boolean
+  cooldownActive: boolean
+  /** Whole seconds until the cooldown ends, at least 1. */
+  retryAfterSeconds: number
+  /** The rotation whose success started the cooldown. */
+  lastRotationId: string | null
+  /** Whether that rotation's new secret is still held and can be fetched instead of rotating again. */
+  secretRecoverable: boolean
+}
+
+/** What decides whether a new rotation may start, read without locks (the API's fast path). */
+export async function readRotationGate (q: Queryable, id: string, cooldownSeconds: number): Promise<RotationGate> {
+  const { rows } = await q.query<RotationGate>(
+    `select k.webhook_secret is not null as "webhookConfigured",
+            coalesce(k.secret_rotated_at + make_interval(secs => $2::int) > now(), false) as "cooldownActive",
+            greatest(1, ceil(extract(epoch from k.secret_rotated_at + make_interval(secs => $2::int) - now())))::int
+              as "retryAfterSeconds",
+            k.last_rotation_id as "lastRotationId",
+            coalesce(r.held_secret is not null and r.secret_available_until > now(), false) as "secretRecoverable"
+     from api_keys k
+     left join webhook_secret_rotations r on r.id = k.last_rotation_id
+     where k.id = $1::uuid`,
+    [id, cooldownSeconds],
+  )
+  return rows[0]!
+}
+
+export interface WebhookSecretMetadata {
+  secretVersion: number
+  rotatedAt: Date | null
+  previousRetainedUntil: Date | null
+  cooldownEndsAt: Date | null
+  webhookUrl: string | null
+}
+
+export async function readWebhookSecretMetadata (q: Queryable, id: string, cooldownSeconds: number): Promise<WebhookSecretMetadata> {
+  const { rows } = await q.query<WebhookSecretMetadata>(
+    `select secret_version as "secretVersion", secret_rotated_at as "rotatedAt",
+            case when previous_retained_until > now() then previous_retained_until end as "previousRetainedUntil",
+            case when secret_rotated_at + make_interval(secs => $2::int) > now()
+                 then secret_rotated_at + make_interval(secs => $2::int) end as "cooldownEndsAt",
+            webhook_url as "webhookUrl"
+     from api_keys where id = $1::uuid`,
+    [id, cooldownSeconds],
+  )
+  return rows[0]!
+}
+
+export interface ApiKeyListRow {
+  id: string
+  ownerId: string
+  env: string
+  keyPrefix: string
+  scopes: string[]
+  ipAllowlist: string[]
+  webhookUrl: string | null
+  secretVersion: number
+  createdAt: Date
+  expiresAt: Date | null
+  revokedAt: Date | null
+}
+
+export async function listApiKeys (q: Queryable): Promise<ApiKeyListRow[]> {
+  const { rows } = await q.query<ApiKeyListRow>(
+    `select id, owner_id as "ownerId", env, key_prefix as "keyPrefix", scopes,
+            ip_allowlist::text[] as "ipAllowlist", webhook_url as "webhookUrl",
+            secret_version as "secretVersion", created_at as "createdAt",
+            expires_at as "expiresAt", revoked_at as "revokedAt"
+     from api_keys order by created_at desc, id desc`,
+  )
+  return rows
+}
+
+/** Revocation is irreversible; revoking twice keeps the first time. */
+export async function revokeApiKey (q: Queryable, id: string): Promise<{ revokedAt: Date; alreadyRevoked: boolean } | undefined> {
+  const { rows } = await q.query<{ revokedAt: Date; alreadyRevoked: boolean }>(
+    `update api_keys set revoked_at = coalesce(revoked_at, now())
+     where id = $1::uuid
+     returning revoked_at as "revokedAt", revoked_at < now() as "alreadyRevoked"`,
+    [id],
+  )
+  return rows[0]
+}

@@ -1,0 +1,23 @@
+import type { Queryable } from './pool.js'
+
+export interface AuditEvent {
+  actorType: 'customer' | 'operator' | 'system'
+  /** The API key id, the operator name, or the system component. Never a credential. */
+  actor: string
+  action: string
+  apiKeyId?: string | null
+  rotationId?: string | null
+  requestId?: string | null
+  sourceIp?: string | null
+  reason?: string | null
+  details?: Record<string, unknown>
+}
+
+/** Audit rows are written in the same transaction as the change they record. */
+export async function insertAuditEvent (q: Queryable, e: AuditEvent) {
+  await q.query(
+    `insert into audit_events (actor_type, actor, action, api_key_id, rotation_id, request_id, source_ip, reason, details)
+     values ($1::text, $2::text, $3::text, $4::uuid, $5::uuid, $6::text, $7::inet, $8::text, $9::jsonb)`,
+    [e.actorType, e.actor, e.action, e.apiKeyId ?? null, e.rotationId ?? null, e.requestId ?? null, e.sourceIp ?? null, e.reason ?? null, JSON.stringify(e.details ?? {})],
+  )
+}

@@ -1,0 +1,275 @@
+import type { Queryable } from './pool.js'
+
+export type RotationKind = 'customer' | 'operator_recover' | 'operator_rollback' | 'operator_expire_previous'
+export type RotationStatus = 'queued' | 'processing' | 'succeeded' | 'rejected' | 'failed'
+export type SecretErasedReason = 'acknowledged' | 'redelivery_grace_elapsed' | 'hold_expired'
+
+export const TERMINAL_STATUSES: readonly RotationStatus[] = ['succeeded', 'rejected', 'failed']
+
+export interface RotationRow {
+  id: string
+  apiKeyId: string
+  kind: RotationKind
+  idempotencyKey: string | null
+  requestFingerprint: string
+  status: RotationStatus
+  errorCode: string | null
+  errorDetail: string | null
+  retryAfterAt: Date | null
+  cooldownRotationId: string | null
+  rotatedAt: Date | null
+  previousRetainedUntil: Date | null
+  secretVersion: number | null
+  heldSecret: string | null
+  secretFirstDeliveredAt: Date | null
+  secretAvailableUntil: Date | null
+  secretErasedAt: Date | null
+  secretErasedReason: SecretErasedReason | null
+  actor: string
+  reason: string | null
+  requestId: string | null
+  sourceIp: string | null
+  requestedAt: Date
+  /** Seconds from now until retry_after_at (at least 1), or null. */
+  retryAfterSeconds: number | null
+  completedAt: Date | null
+  /** Idempotency retention is over: the key no longer replays. */
+  idempotencyExpired: boolean
+  /** Opaque position for cursor pagination (microseconds since epoch of requested_at). */
+  sortKey: string
+}
+
+// Reads compute two things from Postgres time: whether the idempotency key has expired and, via
+// `secret_available_until`, whether a held secret is still held (the sweeper erases it for good).
+const COLUMNS = `
+  id, api_key_id as "apiKeyId", kind, idempotency_key as "idempotencyKey",
+  request_fingerprint as "requestFingerprint", status, error_code as "errorCode",
+  error_detail as "errorDetail", retry_after_at as "retryAfterAt",
+  cooldown_rotation_id as "cooldownRotationId", rotated_at as "rotatedAt",
+  previous_retained_until as "previousRetainedUntil", secret_version as "secretVersion",
+  case when secret_available_until > now() then held_secret end as "heldSecret",
+  secret_first_delivered_at as "secretFirstDeliveredAt",
+  case when secret_available_until > now() then secret_available_until end as "secretAvailableUntil",
+  secret_erased_at as "secretErasedAt", secret_erased_reason as "secretErasedReason",
+  actor, reason, request_id as "requestId", host(source_ip) as "sourceIp",
+  requested_at as "requestedAt", completed_at as "completedAt",
+  greatest(1, ceil(extract(epoch from retry_after_at - now())))::int as "retryAfterSeconds",
+  requested_at + make_interval(secs => $RETENTION::int) <= now() as "idempotencyExpired",
+  ((extract(epoch from requested_at) * 1000000)::bigint)::text as "sortKey"`
+
+/** The column list with the idempotency retention bound to parameter `$n`. */
+function columns (retentionParam: number) {
+  return COLUMNS.replace('$RETENTION', `$${retentionParam}`)
+}
+
+export interface NewRotation {
+  id: string
+  apiKeyId: string
+  kind: RotationKind
+  idempotencyKey: string | null
+  requestFingerprint: string
+  actor: string
+  reason: string | null
+  requestId: string
+  sourceIp: string | null
+}
+
+/** Inserts a queued rotation; undefined when the idempotency key is already taken. */
+export async function insertRotation (q: Queryable, r: NewRotation, retentionSeconds: number): Promise<RotationRow | undefined> {
+  const { rows } = await q.query<RotationRow>(
+    `insert into webhook_secret_rotations
+       (id, api_key_id, kind, idempotency_key, request_fingerprint, status, actor, reason, request_id, source_ip)
+     values ($1::uuid, $2::uuid, $3::text, $4::text, $5::text, 'queued', $6::text, $7::text, $8::text, $9::inet)
+     on conflict (api_key_id, idempotency_key) where idempotency_key is not null and status <> 'rejected'
+     do nothing
+     returning ${columns(10)}`,
+    [r.id, r.apiKeyId, r.kind, r.idempotencyKey, r.requestFingerprint, r.actor, r.reason, r.requestId, r.sourceIp, retentionSeconds],
+  )
+  return rows[0]
+}
+
+export async function findRotationByIdempotencyKey (q: Queryable, apiKeyId: string, idempotencyKey: string, retentionSeconds: number) {
+  const { rows } = await q.query<RotationRow>(
+    `select ${columns(3)} from webhook_secret_rotations
+     where api_key_id = $1::uuid and idempotency_key = $2::text and status <> 'rejected'`,
+    [apiKeyId, idempotencyKey, retentionSeconds],
+  )
+  return rows[0]
+}
+
+/** A rotation as its key sees it; another key's rotation is not found. */
+export async function findRotation (q: Queryable, id: string, apiKeyId: string | null, retentionSeconds: number) {
+  const { rows } = await q.query<RotationRow>(
+    `select ${columns(3)} from webhook_secret_rotations
+     where id = $1::uuid and ($2::uuid is null or api_key_id = $2::uuid)`,
+    [id, apiKeyId, retentionSeconds],
+  )
+  return rows[0]
+}
+
+export async function lockRotation (q: Queryable, id: string, retentionSeconds: number) {
+  const { rows } = await q.query<RotationRow>(
+    `select ${columns(2)} from webhook_secret_rotations where id = $1::uuid for update`,
+    [id, retentionSeconds],
+  )
+  return rows[0]
+}
+
+export async function readRotationStatus (q: Queryable, id: string): Promise<RotationStatus | undefined> {
+  const { rows } = await q.query<{ status: RotationStatus }>(
+    'select status from webhook_secret_rotations where id = $1::uuid',
+    [id],
+  )
+  return rows[0]?.status
+}
+
+/** Visible progress only; the rotation rule itself runs in one later transaction. */
+export async function markProcessing (q: Queryable, id: string) {
+  await q.query(
+    `update webhook_secret_rotations
+     set status = 'processing', started_at = coalesce(started_at, now()), attempts = attempts + 1, updated_at = now()
+     where id = $1::uuid and status in ('queued', 'processing')`,
+    [id],
+  )
+}
+
+export interface RotationSuccess {
+  rotatedAt: Date
+  previousRetainedUntil: Date | null
+  secretVersion: number
+  /** Encrypted new secret held for the requester, or null when nothing new is handed out. */
+  heldSecret: string | null
+  holdSeconds: number
+}
+
+export async function markSucceeded (q: Queryable, id: string, s: RotationSuccess) {
+  await q.query(
+    `update webhook_secret_rotations
+     set status = 'succeeded', rotated_at = $2::timestamptz, previous_retained_until = $3::timestamptz,
+         secret_version = $4::int, held_secret = $5::text,
+         secret_available_until = case when $5::text is not null then now() + make_interval(secs => $6::int) end,
+         completed_at = now(), updated_at = now()
+     where id = $1::uuid`,
+    [id, s.rotatedAt, s.previousRetainedUntil, s.secretVersion, s.heldSecret, s.holdSeconds],
+  )
+}
+
+export async function markRefused (
+  q: Queryable,
+  id: string,
+  r: { status: 'rejected' | 'failed'; errorCode: string; errorDetail: string; retryAfterAt?: Date | null; cooldownRotationId?: string | null },
+) {
+  await q.query(
+    `update webhook_secret_rotations
+     set status = $2::text, error_code = $3::text, error_detail = $4::text, retry_after_at = $5::timestamptz,
+         cooldown_rotation_id = $6::uuid, completed_at = now(), updated_at = now()
+     where id = $1::uuid`,
+    [id, r.status, r.errorCode, r.errorDetail, r.retryAfterAt ?? null, r.cooldownRotationId ?? null],
+  )
+}
+
+/**
+ * Records that a response is about to carry the held secret: the first time starts the
+ * redelivery grace, which can only shorten the hold. Returns the (possibly shortened) end.
+ */
+export async function markSecretDelivered (q: Queryable, id: string, graceSeconds: number) {
+  const { rows } = await q.query<{ secretFirstDeliveredAt: Date; secretAvailableUntil: Date; firstTime: boolean }>(
+    `update webhook_secret_rotations
+     set secret_first_delivered_at = coalesce(secret_first_delivered_at, now()),
+         secret_available_until = least(secret_available_until,
+                                         coalesce(secret_first_delivered_at, now()) + make_interval(secs => $2::int)),
+         updated_at = now()
+     where id = $1::uuid and held_secret is not null and secret_available_until > now()
+     returning secret_first_delivered_at as "secretFirstDeliveredAt", secret_available_until as "secretAvailableUntil",
+               secret_first_delivered_at = now() as "firstTime"`,
+    [id, graceSeconds],
+  )
+  return rows[0]
+}
+
+/** Erases a held secret on acknowledge. Returns whether this call erased it. */
+export async function eraseHeldSecretOnAcknowledge (q: Queryable, id: string) {
+  const { rowCount } = await q.query(
+    `update webhook_secret_rotations
+     set held_secret = null, secret_available_until = null, secret_erased_at = now(),
+         secret_erased_reason = 'acknowledged', updated_at = now()
+     where id = $1::uuid and held_secret is not null and secret_available_until > now()`,
+    [id],
+  )
+  return rowCount === 1
+}
+
+/**
+ * Erases held secrets whose hold ran out and audits each erasure, in one statement. The sweeper
+ * calls it for all rotations; reads call it for the rotations they show first, so a response
+ * never shows a lapsed secret without saying when and why it went.
+ */
+export async function eraseExpiredHeldSecrets (
+  q: Queryable,
+  opts: { graceSeconds: number; limit: number; rotationId?: string; apiKeyId?: string },
+) {
+  const { rows } = await q.query<{ id: string }>(
+    `with expired as (
+       select id from webhook_secret_rotations
+       where held_secret is not null and secret_available_until <= now()
+         and ($3::uuid is null or id = $3::uuid) and ($4::uuid is null or api_key_id = $4::uuid)
+       order by secret_available_until
+       limit $1::int
+       for update skip locked
+     ), erased as (
+       update webhook_secret_rotations r
+       set held_secret = null, secret_available_until = null, secret_erased_at = r.secret_available_until,
+           secret_erased_reason = case
+             when r.secret_first_delivered_at is not null
+                  and r.secret_available_until = r.secret_first_delivered_at + make_interval(secs => $2::int)
+             then 'redelivery_grace_elapsed' else 'hold_expired' end,
+           updated_at = now()
+       from expired where r.id = expired.id
+       returning r.id, r.api_key_id, r.secret_erased_reason
+     ), audited as (
+       insert into audit_events (actor_type, actor, action, api_key_id, rotation_id, details)
+       select 'system', 'secret-hold', 'webhook_secret.held_secret_erased', api_key_id, id,
+              jsonb_build_object('reason', secret_erased_reason)
+       from erased
+     )
+     select id from erased`,
+    [opts.limit, opts.graceSeconds, opts.rotationId ?? null, opts.apiKeyId ?? null],
+  )
+  return rows.map((r) => r.id)
+}
+
+export interface RotationPage { rows: RotationRow[]; hasMore: boolean }
+
+export async function listRotations (
+  q: Queryable,
+  apiKeyId: string,
+  page: { limit: number; after: { sortKey: string; id: string } | null },
+  retentionSeconds: number,
+): Promise<RotationPage> {
+  const { rows } = await q.query<RotationRow>(
+    `select ${columns(5)} from webhook_secret_rotations
+     where api_key_id = $1::uuid
+       and ($2::bigint is null
+            or (requested_at, id) < ('epoch'::timestamptz + $2::bigint * interval '1 microsecond', $3::uuid))
+     order by requested_at desc, id desc
+     limit $4::int`,
+    [apiKeyId, page.after?.sortKey ?? null, page.after?.id ?? null, page.limit + 1, retentionSeconds],
+  )
+  return { rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit }
+}
+
+/** Rotations that should have finished by now: their job was never added, or was lost. */
+export async function findStaleUnfinished (q: Queryable, olderThanMs: number, limit: number) {
+  const { rows } = await q.query<{ id: string; status: RotationStatus }>(
+    `select id, status from webhook_secret_rotations
+     where status in ('queued', 'processing') and updated_at < now() - make_interval(secs => $1::float8 / 1000)
+     order by updated_at limit $2::int`,
+    [olderThanMs, limit],
+  )
+  return rows
+}
+
+/** Marks a reconciler pass so the same rotation is not re-examined every tick. */
+export async function touchRotation (q: Queryable, id: string) {
+  await q.query('update webhook_secret_rotations set updated_at = now() where id = $1::uuid and status in (\'queued\', \'processing\')', [id])
+}

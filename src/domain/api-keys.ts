@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto'
+import type pg from 'pg'
+import { aad, type SecretBox } from '../crypto/secret-box.js'
+import { generateApiKey, generateWebhookSecret, hashToken, keyPrefix, type KeyEnv } from '../crypto/tokens.js'
+import { insertApiKey, revokeApiKey } from '../db/api-keys-repository.js'
+import { insertAuditEvent, type AuditEvent } from '../db/audit-repository.js'
+import { withTransaction } from '../db/pool.js'
+import { toCidr } from '../auth/ip-allowlist.js'
+
+export interface IssueApiKeyInput {
+  ownerId: string
+  env: KeyEnv
+  scopes: string[]
+  webhookUrl: string | null
+  ipAllowlist?: string[]
+  expiresAt?: Date | null
+}
+
+export type IssueActor = Pick<AuditEvent, 'actorType' | 'actor'>
+
+export function validateWebhookUrl (raw: string) {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new Error(`webhook URL ${JSON.stringify(raw)} is not a URL`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('webhook URL must be http or https')
+  if (url.username || url.password) throw new Error('webhook URL must not carry credentials')
+  return url.toString()
+}
+
+/**
+ * Issues an API key (and, with a webhook URL, its first signing secret). The plaintext key and
+ * secret are returned once and never stored: the key as an HMAC, the secret encrypted.
+ */
+export async function issueApiKey (pool: pg.Pool, deps: { pepper: string; secretBox: SecretBox }, input: IssueApiKeyInput, actor: IssueActor) {
+  const webhookUrl = input.webhookUrl === null ? null : validateWebhookUrl(input.webhookUrl)
+  const ipAllowlist = (input.ipAllowlist ?? []).map(toCidr)
+  const apiKey = generateApiKey(input.env)
+  const webhookSecret = webhookUrl === null ? null : generateWebhookSecret()
+  const apiKeyId = randomUUID()
+  await withTransaction(pool, async (client) => {
+    await insertApiKey(client, {
+      id: apiKeyId,
+      ownerId: input.ownerId,
+      env: input.env,
+      keyPrefix: keyPrefix(apiKey),
+      keyHash: hashToken(deps.pepper, apiKey),
+      scopes: input.scopes,
+      ipAllowlist,
+      webhookUrl,
+      // The ciphertext is bound to the row id, hence the id made here.
+      webhookSecret: webhookSecret === null ? null : deps.secretBox.encrypt(webhookSecret, aad.current(apiKeyId)),
+      expiresAt: input.expiresAt ?? null,
+    })
+    await insertAuditEvent(client, { ...actor, action: 'api_key.issued', apiKeyId, details: { env: input.env, scopes: input.scopes, ipAllowlist, webhookUrl } })
+  })
+  return { apiKey, apiKeyId, webhookSecret }
+}
+
+export async function revokeKey (pool: pg.Pool, id: string, actor: IssueActor) {
+  return withTransaction(pool, async (client) => {
+    const revoked = await revokeApiKey(client, id)
+    if (revoked && !revoked.alreadyRevoked) await insertAuditEvent(client, { ...actor, action: 'api_key.revoked', apiKeyId: id })
+    return revoked
+  })
+}

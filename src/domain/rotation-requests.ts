@@ -1,0 +1,120 @@
+import { createHash, randomUUID } from 'node:crypto'
+import type pg from 'pg'
+import type { Logger } from 'pino'
+import type { Config } from '../config/config.js'
+import { readRotationGate } from '../db/api-keys-repository.js'
+import {
+  findRotation, findRotationByIdempotencyKey, insertRotation, readRotationStatus, TERMINAL_STATUSES,
+  type RotationKind, type RotationRow,
+} from '../db/rotations-repository.js'
+import { AppError } from '../errors/app-error.js'
+
+export interface RotationRequestsDeps {
+  pool: pg.Pool
+  config: Pick<Config, 'ROTATION_COOLDOWN_SECONDS' | 'IDEMPOTENCY_RETENTION_SECONDS'>
+  enqueue: (rotationId: string) => Promise<void>
+  log: Logger
+}
+
+export interface RotationRequest {
+  apiKeyId: string
+  kind: RotationKind
+  idempotencyKey: string | null
+  reason: string | null
+  actor: string
+  requestId: string
+  sourceIp: string | null
+}
+
+export interface RequestedRotation { rotation: RotationRow; replayed: boolean }
+
+/** What makes two requests under one idempotency key "the same request". */
+export function requestFingerprint (kind: RotationKind, reason: string | null) {
+  return createHash('sha256').update(JSON.stringify({ kind, reason })).digest('hex')
+}
+
+export function cooldownError (gate: { retryAfterSeconds: number; lastRotationId: string | null; secretRecoverable: boolean }, linkBase: string) {
+  const headers: Record<string, string> = { 'retry-after': String(gate.retryAfterSeconds) }
+  if (gate.secretRecoverable && gate.lastRotationId) headers.link = `<${linkBase}/${gate.lastRotationId}>; rel="related"`
+  return new AppError('WEBHOOK_SECRET_ROTATION_COOLDOWN',
+    `This key's secret was rotated less than the cooldown ago. Retry in ${gate.retryAfterSeconds} s. ` +
+    (gate.secretRecoverable
+      ? 'If you did not receive the new secret of that rotation, fetch it from the Link URL instead of rotating again.'
+      : 'If you did not receive the new secret of that rotation, do not rotate again: ask an operator for a recovery rotation.'),
+    { headers, extensions: { rotationId: gate.lastRotationId, secretRecoverable: gate.secretRecoverable } })
+}
+
+/** Accepting rotation requests: idempotency, the fast cooldown check, the insert and the enqueue. */
+export function createRotationRequests ({ pool, config, enqueue, log }: RotationRequestsDeps) {
+  const retention = config.IDEMPOTENCY_RETENTION_SECONDS
+
+  function replay (existing: RotationRow, fingerprint: string): RequestedRotation {
+    if (existing.idempotencyExpired) {
+      throw new AppError('IDEMPOTENCY_KEY_EXPIRED', `This Idempotency-Key was first used at ${existing.requestedAt.toISOString()}, beyond the ${retention} s retention; it no longer replays. Use a new key for a new request.`)
+    }
+    if (existing.requestFingerprint !== fingerprint) {
+      throw new AppError('IDEMPOTENCY_KEY_CONFLICT', 'This Idempotency-Key was already used with a different request body. Replay it with the original body, or use a new key.')
+    }
+    return { rotation: existing, replayed: true }
+  }
+
+  async function request (req: RotationRequest, linkBase: string): Promise<RequestedRotation> {
+    const fingerprint = requestFingerprint(req.kind, req.reason)
+    // A lost race on the key resolves on the next pass; three passes cover a concurrent rejection.
+    for (let pass = 0; pass < 3; pass++) {
+      if (req.idempotencyKey !== null) {
+        const existing = await findRotationByIdempotencyKey(pool, req.apiKeyId, req.idempotencyKey, retention)
+        // A replay never starts a second rotation, whatever the cooldown says.
+        if (existing) return replay(existing, fingerprint)
+      }
+
+      const gate = await readRotationGate(pool, req.apiKeyId, config.ROTATION_COOLDOWN_SECONDS)
+      if (!gate.webhookConfigured) {
+        throw new AppError('WEBHOOK_NOT_CONFIGURED', 'This API key has no webhook configured, so it has no secret to rotate.')
+      }
+      // Fast path only; records nothing, so the same idempotency key works after the cooldown.
+      if (req.kind === 'customer' && gate.cooldownActive) throw cooldownError(gate, linkBase)
+
+      const inserted = await insertRotation(pool, { ...req, id: randomUUID(), requestFingerprint: fingerprint }, retention)
+      if (!inserted) continue
+      try {
+        await enqueue(inserted.id)
+      } catch (err) {
+        // The rotation is safe in Postgres as `queued`; the reconciler adds the job when Redis is back.
+        log.warn({ err, rotationId: inserted.id }, 'enqueue failed; rotation left queued for the reconciler')
+      }
+      return { rotation: inserted, replayed: false }
+    }
+    throw new Error('idempotency key contention did not settle')
+  }
+
+  /** Polls Postgres (the truth) until the rotation finishes, the wait ends, or the client leaves. */
+  async function waitForOutcome (rotation: RotationRow, waitMs: number, signal: AbortSignal): Promise<RotationRow> {
+    const deadline = Date.now() + waitMs
+    let delay = 10
+    let status = rotation.status
+    while (!TERMINAL_STATUSES.includes(status) && Date.now() < deadline && !signal.aborted) {
+      await sleep(Math.min(delay, deadline - Date.now()), signal)
+      delay = Math.min(delay * 1.5, 200)
+      status = (await readRotationStatus(pool, rotation.id)) ?? status
+    }
+    if (status === rotation.status) return rotation
+    return (await findRotation(pool, rotation.id, rotation.apiKeyId, retention)) ?? rotation
+  }
+
+  return { request, waitForOutcome }
+}
+
+export type RotationRequests = ReturnType<typeof createRotationRequests>
+
+function sleep (ms: number, signal: AbortSignal) {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(done, Math.max(0, ms))
+    signal.addEventListener('abort', done, { once: true })
+    function done () {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+  })
+}

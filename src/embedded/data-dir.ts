@@ -1,0 +1,73 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { isRoot, reachableByOthers } from './reachable.js'
+
+export interface EmbeddedSecrets {
+  apiKeyPepper: string
+  /** `kid:base64(32 bytes)` as SECRET_ENCRYPTION_KEYS takes it. */
+  secretEncryptionKeys: string
+  postgresPassword: string
+}
+
+export interface RuntimeInfo {
+  databaseUrl: string
+  redisUrl: string
+  apiUrl: string | null
+  pid: number
+  startedAt: string
+}
+
+const SECRETS_FILE = 'secrets.json'
+const RUNTIME_FILE = 'runtime.json'
+
+/** The embedded instance's secrets, generated on first start and kept (mode 0600) in the data dir. */
+export async function loadOrCreateSecrets (dataDir: string): Promise<EmbeddedSecrets> {
+  const file = path.join(dataDir, SECRETS_FILE)
+  const existing = await readFile(file, 'utf8').catch(() => null)
+  if (existing !== null) return JSON.parse(existing) as EmbeddedSecrets
+  const secrets: EmbeddedSecrets = {
+    apiKeyPepper: randomBytes(32).toString('base64url'),
+    secretEncryptionKeys: `k1:${randomBytes(32).toString('base64')}`,
+    postgresPassword: randomBytes(18).toString('base64url'),
+  }
+  // The folder stays searchable so Postgres' own user can reach pg/ inside it; the files are 0600.
+  await mkdir(dataDir, { recursive: true, mode: 0o755 })
+  await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' })
+  return secrets
+}
+
+export async function readSecrets (dataDir: string): Promise<EmbeddedSecrets | null> {
+  const text = await readFile(path.join(dataDir, SECRETS_FILE), 'utf8').catch(() => null)
+  return text === null ? null : JSON.parse(text) as EmbeddedSecrets
+}
+
+export async function writeRuntime (dataDir: string, info: RuntimeInfo) {
+  await writeFile(path.join(dataDir, RUNTIME_FILE), JSON.stringify(info, null, 2), { mode: 0o600 })
+}
+
+export async function readRuntime (dataDir: string): Promise<RuntimeInfo | null> {
+  const text = await readFile(path.join(dataDir, RUNTIME_FILE), 'utf8').catch(() => null)
+  return text === null ? null : JSON.parse(text) as RuntimeInfo
+}
+
+export async function removeRuntime (dataDir: string) {
+  await rm(path.join(dataDir, RUNTIME_FILE), { force: true })
+}
+
+/**
+ * Where the embedded Postgres keeps its data: `<dataDir>/pg`, unless we run as root and the
+ * `postgres` user cannot reach it (a checkout under a root-only folder); then a stable folder
+ * under /var/tmp named after the data dir.
+ */
+export async function postgresDataDir (dataDir: string) {
+  const preferred = path.join(dataDir, 'pg')
+  if (!isRoot() || reachableByOthers(preferred)) {
+    await mkdir(dataDir, { recursive: true, mode: 0o755 })
+    return preferred
+  }
+  const tag = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 12)
+  const parent = path.join('/var/tmp', `webhook-rotation-${tag}`)
+  await mkdir(parent, { recursive: true, mode: 0o755 })
+  return path.join(parent, 'pg')
+}

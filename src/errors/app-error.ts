@@ -1,0 +1,36 @@
+import { ERROR_CATALOGUE, type ErrorCode } from './catalogue.js'
+
+export interface AppErrorOptions {
+  /** Extra top-level problem members (RFC 9457 extensions). Never a secret. */
+  extensions?: Record<string, unknown>
+  headers?: Record<string, string>
+  cause?: unknown
+}
+
+/** A refusal from the catalogue; domain code throws these and the HTTP layer renders them. */
+export class AppError extends Error {
+  readonly code: ErrorCode
+  readonly status: number
+  readonly title: string
+  readonly extensions: Record<string, unknown>
+  readonly headers: Record<string, string>
+
+  constructor (code: ErrorCode, detail: string, options: AppErrorOptions = {}) {
+    super(detail, { cause: options.cause })
+    this.name = 'AppError'
+    this.code = code
+    this.status = ERROR_CATALOGUE[code].status
+    this.title = ERROR_CATALOGUE[code].title
+    this.extensions = options.extensions ?? {}
+    this.headers = options.headers ?? {}
+  }
+}
+
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 30
+
+export function dependencyUnavailable (cause: unknown) {
+  return new AppError('DEPENDENCY_UNAVAILABLE', 'A service this API depends on is temporarily unavailable. Nothing was changed; retry later.', {
+    headers: { 'retry-after': String(DEPENDENCY_RETRY_AFTER_SECONDS) },
+    cause,
+  })
+}

@@ -1,0 +1,47 @@
+import { ERROR_CATALOGUE, isErrorCode } from '../errors/catalogue.js'
+import type { RotationRow } from '../db/rotations-repository.js'
+import type { RotationResource } from '../schemas/webhook-secret.js'
+import { iso } from './envelope.js'
+
+/** A rotation as clients see it; `secret` is given only by callers that just revealed it. */
+export function toRotationResource (row: RotationRow, secret: string | null = null): RotationResource {
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    idempotencyKey: row.idempotencyKey,
+    requestedAt: row.requestedAt.toISOString(),
+    completedAt: iso(row.completedAt),
+    rotatedAt: iso(row.rotatedAt),
+    previousRetainedUntil: iso(row.previousRetainedUntil),
+    secret,
+    secretHeld: row.heldSecret !== null,
+    secretFirstDeliveredAt: iso(row.secretFirstDeliveredAt),
+    secretAvailableUntil: iso(row.secretAvailableUntil),
+    secretErasedAt: iso(row.secretErasedAt),
+    secretErasedReason: row.secretErasedReason,
+    error: row.errorCode === null
+      ? null
+      : {
+          code: row.errorCode,
+          title: isErrorCode(row.errorCode) ? ERROR_CATALOGUE[row.errorCode].title : row.errorCode,
+          detail: row.errorDetail ?? '',
+          retryAfter: row.status === 'rejected' ? row.retryAfterSeconds : null,
+        },
+  }
+}
+
+export function toRotationListItem (row: RotationRow) {
+  const { secret: _omitted, ...item } = toRotationResource(row)
+  return item
+}
+
+/** Opaque cursor: the position of the last row of a page. */
+export function encodeCursor (row: RotationRow) {
+  return Buffer.from(`${row.sortKey}.${row.id}`, 'utf8').toString('base64url')
+}
+
+export function decodeCursor (cursor: string): { sortKey: string; id: string } | null {
+  const m = /^(\d{1,20})\.([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
+  return m ? { sortKey: m[1]!, id: m[2]! } : null
+}

@@ -1,0 +1,77 @@
+import { parseArgs } from 'node:util'
+import closeWithGrace from 'close-with-grace'
+import { ConfigError, configSchema, finalizeConfig, parseEnv, requireExternalSecrets } from './config/config.js'
+import { createSecretBox } from './crypto/secret-box.js'
+import { migrate } from './db/migrate.js'
+import { issueApiKey } from './domain/api-keys.js'
+import { writeRuntime } from './embedded/data-dir.js'
+import { startEmbeddedRuntime, type EmbeddedRuntime } from './embedded/embedded-runtime.js'
+import { createLogger } from './logging/logger.js'
+import { startServices, type Role } from './services.js'
+
+const QUICKSTART_WEBHOOK_URL = 'https://example.com/webhooks/kash'
+
+async function main () {
+  const { values } = parseArgs({ options: { role: { type: 'string', default: 'all' } } })
+  const role = values.role as Role
+  if (!['all', 'api', 'worker'].includes(role)) throw new ConfigError('--role must be all, api or worker')
+
+  const parsed = parseEnv(process.env)
+  const log = createLogger(parsed.LOG_LEVEL)
+  let embedded: EmbeddedRuntime | undefined
+  if (!parsed.DATABASE_URL || !parsed.REDIS_URL) {
+    if (role !== 'all') throw new ConfigError(`--role ${role} runs against real servers: set DATABASE_URL and REDIS_URL`)
+    embedded = await startEmbeddedRuntime({ dataDir: parsed.DATA_DIR, databaseUrl: parsed.DATABASE_URL, redisUrl: parsed.REDIS_URL }, log)
+  }
+  const config = finalizeConfig(parsed, parsed.DATABASE_URL
+    ? { DATABASE_URL: parsed.DATABASE_URL, REDIS_URL: parsed.REDIS_URL ?? embedded!.redisUrl, ...requireExternalSecrets(parsed) }
+    : {
+        DATABASE_URL: embedded!.databaseUrl,
+        REDIS_URL: parsed.REDIS_URL ?? embedded!.redisUrl,
+        API_KEY_PEPPER: parsed.API_KEY_PEPPER ?? embedded!.apiKeyPepper,
+        SECRET_ENCRYPTION_KEYS: parsed.SECRET_ENCRYPTION_KEYS ?? configSchema.shape.SECRET_ENCRYPTION_KEYS.parse(embedded!.secretEncryptionKeys)!,
+      })
+
+  let services: Awaited<ReturnType<typeof startServices>>
+  try {
+    const applied = await migrate(config.DATABASE_URL)
+    if (applied.length > 0) log.info({ applied }, 'migrations applied')
+    services = await startServices(config, log, role)
+  } catch (err) {
+    await embedded?.stop()
+    throw err
+  }
+  closeWithGrace({ delay: config.CLOSE_GRACE_MS }, async ({ signal, err }) => {
+    if (err) log.error({ err }, 'closing after an error')
+    else log.info({ signal }, 'shutting down')
+    await services.close()
+    await embedded?.stop()
+  })
+
+  if (embedded) {
+    const apiUrl = services.address ?? null
+    await writeRuntime(embedded.dataDir, { databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL, apiUrl, pid: process.pid, startedAt: new Date().toISOString() })
+    const issued = await issueApiKey(services.pool, { pepper: config.API_KEY_PEPPER, secretBox: createSecretBox(config.SECRET_ENCRYPTION_KEYS) },
+      { ownerId: 'quickstart', env: 'test', scopes: ['webhooks:manage'], webhookUrl: QUICKSTART_WEBHOOK_URL }, { actorType: 'system', actor: 'npm-start' })
+    // Printed once for the person at the terminal, deliberately not through the (redacting) logger.
+    process.stdout.write([
+      '',
+      `  Webhook secret rotation is running at ${apiUrl}`,
+      `  Test API key (shown once): ${issued.apiKey}`,
+      `  Try: curl -s -X POST ${apiUrl}/v1/auth/api-keys/me/webhook-secret/rotate -H "X-API-Key: ${issued.apiKey}" -H "Idempotency-Key: $(uuidgen 2>/dev/null || date +%s%N)"`,
+      `  Docs: ${apiUrl}/v1/docs   Admin CLI: npm run --silent admin -- keys list`,
+      '',
+    ].join('\n') + '\n')
+  } else {
+    log.info({ role, address: services.address }, 'started')
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`)
+  } else {
+    process.stderr.write(`start-up failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
+  }
+  process.exit(1)
+})

@@ -1,0 +1,30 @@
+import { Queue, type ConnectionOptions } from 'bullmq'
+import { z } from 'zod'
+
+export const ROTATION_QUEUE = 'webhook-secret-rotations'
+
+/** Job data carries ids only, never a secret. */
+export const rotationJobData = z.object({ rotationId: z.uuid() })
+export type RotationJobData = z.infer<typeof rotationJobData>
+export interface RotationJobResult { rotationId: string; status: string }
+
+export function createRotationQueue (connection: ConnectionOptions, prefix: string) {
+  return new Queue<RotationJobData, RotationJobResult>(ROTATION_QUEUE, {
+    connection,
+    prefix,
+    skipWaitingForReady: true,
+    defaultJobOptions: {
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 250 },
+      removeOnComplete: { age: 3600, count: 10_000 },
+      removeOnFail: { age: 7 * 86_400 },
+    },
+  })
+}
+
+export type RotationQueue = ReturnType<typeof createRotationQueue>
+
+/** The job id is the rotation id, so adding the same rotation twice is harmless. */
+export async function enqueueRotation (queue: RotationQueue, rotationId: string) {
+  await queue.add('rotate', { rotationId }, { jobId: rotationId })
+}

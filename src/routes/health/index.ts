@@ -1,0 +1,35 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { Redis } from 'ioredis'
+import type pg from 'pg'
+import { z } from 'zod'
+import { dependencyUnavailable } from '../../errors/app-error.js'
+import { errorResponses } from '../../schemas/common.js'
+
+export interface HealthRoutesOptions { pool: pg.Pool; redis: Redis }
+
+const READY_TIMEOUT_MS = 2000
+
+function withTimeout<T> (promise: Promise<T>, ms: number) {
+  return Promise.race([
+    promise,
+    new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('Command timed out')), ms).unref()),
+  ])
+}
+
+export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (app, { pool, redis }) => {
+  const status = z.object({ status: z.string() })
+
+  app.get('/v1/health', { schema: { tags: ['health'], summary: 'The process is up', response: { 200: status } } }, async () => ({ status: 'ok' }))
+
+  app.get('/v1/ready', {
+    schema: { tags: ['health'], summary: 'Postgres and Redis answer', response: { 200: status, ...errorResponses } },
+  }, async (request) => {
+    try {
+      await withTimeout(Promise.all([pool.query('select 1'), redis.ping()]), READY_TIMEOUT_MS)
+    } catch (err) {
+      request.log.warn({ err }, 'readiness check failed')
+      throw dependencyUnavailable(err)
+    }
+    return { status: 'ready' }
+  })
+}

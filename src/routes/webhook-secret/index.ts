@@ -1,0 +1,133 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type pg from 'pg'
+import type { Config } from '../../config/config.js'
+import { ROTATION_SCOPES } from '../../auth/api-key-auth.js'
+import { readWebhookSecretMetadata } from '../../db/api-keys-repository.js'
+import { listRotations, TERMINAL_STATUSES } from '../../db/rotations-repository.js'
+import type { HeldSecrets } from '../../domain/held-secrets.js'
+import type { RotationRequests } from '../../domain/rotation-requests.js'
+import { AppError } from '../../errors/app-error.js'
+import { envelope, iso, meta } from '../../http/envelope.js'
+import { parseIdempotencyKey, parseWaitPreference } from '../../http/request-headers.js'
+import { decodeCursor, encodeCursor, toRotationListItem, toRotationResource } from '../../http/rotation-resource.js'
+import { requireApiKey } from '../../plugins/api-key-auth.js'
+import { errorResponses } from '../../schemas/common.js'
+import {
+  metadataEnvelope, rotateBodySchema, rotateHeadersSchema, rotatedSecretEnvelope, rotationEnvelope, rotationListQuerySchema,
+  rotationListSchema, rotationParamsSchema,
+} from '../../schemas/webhook-secret.js'
+import { loadRotation, requestActor, sendRotateOutcome } from './rotation-outcome.js'
+
+export interface WebhookSecretRoutesOptions {
+  pool: pg.Pool
+  config: Config
+  rotationRequests: RotationRequests
+  heldSecrets: HeldSecrets
+}
+
+export const ROTATIONS_PATH = '/v1/auth/api-keys/me/webhook-secret/rotations'
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const tags = ['webhook secret']
+
+/** Customer routes under /v1/auth/api-keys/me/webhook-secret. */
+export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptions> = async (app, opts) => {
+  const { pool, config, rotationRequests, heldSecrets } = opts
+  const outcomeDeps = { pool, config, heldSecrets }
+  const preHandler = requireApiKey(pool, config.API_KEY_PEPPER, ROTATION_SCOPES)
+
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'no-store')
+  })
+
+  async function ownRotation (id: string, apiKeyId: string) {
+    const row = UUID.test(id) ? await loadRotation(outcomeDeps, id.toLowerCase(), apiKeyId) : undefined
+    if (!row) throw new AppError('RESOURCE_NOT_FOUND', 'No such rotation for this API key.')
+    return row
+  }
+
+  app.post('/rotate', {
+    preHandler,
+    schema: {
+      tags,
+      summary: 'Rotate the webhook signing secret',
+      description: 'Send an Idempotency-Key: a replay returns the same rotation and secret, never a second rotation. Prefer: respond-async or wait=<seconds> chooses how long to wait.',
+      headers: rotateHeadersSchema,
+      body: rotateBodySchema,
+      response: { 200: rotatedSecretEnvelope, 202: rotationEnvelope, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const idempotencyKey = parseIdempotencyKey(request.headers['idempotency-key'])
+    const waitMs = parseWaitPreference(request.headers.prefer, config.ROTATE_WAIT_DEFAULT_MS, config.ROTATE_WAIT_MAX_MS)
+    const { rotation, replayed } = await rotationRequests.request({
+      apiKeyId: request.apiKey.id,
+      kind: 'customer',
+      idempotencyKey,
+      reason: request.body?.reason ?? null,
+      actor: request.apiKey.id,
+      requestId: request.id,
+      sourceIp: request.ip,
+    }, ROTATIONS_PATH)
+
+    const clientGone = new AbortController()
+    reply.raw.once('close', () => clientGone.abort())
+    const waited = TERMINAL_STATUSES.includes(rotation.status)
+      ? rotation
+      : await rotationRequests.waitForOutcome(rotation, waitMs, clientGone.signal)
+    return sendRotateOutcome(outcomeDeps, request, reply, waited, {
+      replayed, locationBase: ROTATIONS_PATH, clientGone: clientGone.signal.aborted,
+    })
+  })
+
+  app.get('/rotations/:id', {
+    preHandler,
+    schema: { tags, summary: 'Get a rotation; carries its new secret while held', params: rotationParamsSchema, response: { 200: rotationEnvelope, ...errorResponses } },
+  }, async (request) => {
+    const row = await ownRotation(request.params.id, request.apiKey.id)
+    const revealed = await heldSecrets.reveal(row, requestActor(request))
+    return envelope(request, 'rotation', toRotationResource(revealed?.rotation ?? row, revealed?.secret ?? null))
+  })
+
+  app.get('/rotations', {
+    preHandler,
+    schema: { tags, summary: 'List rotations, newest first', querystring: rotationListQuerySchema, response: { 200: rotationListSchema, ...errorResponses } },
+  }, async (request) => {
+    const { limit, cursor } = request.query
+    const after = cursor === undefined ? null : decodeCursor(cursor)
+    if (cursor !== undefined && after === null) throw new AppError('VALIDATION_FAILED', 'querystring.cursor: is not a cursor this API returned')
+    await heldSecrets.settle({ apiKeyId: request.apiKey.id })
+    const page = await listRotations(pool, request.apiKey.id, { limit, after }, config.IDEMPOTENCY_RETENTION_SECONDS)
+    const last = page.rows.at(-1)
+    return {
+      data: page.rows.map(toRotationListItem),
+      pagination: { cursor: page.hasMore && last ? encodeCursor(last) : null, hasMore: page.hasMore, limit },
+      _meta: meta(request),
+    }
+  })
+
+  app.post('/rotations/:id/acknowledge', {
+    preHandler,
+    schema: { tags, summary: 'Confirm the new secret is stored; the held copy is erased', params: rotationParamsSchema, response: { 200: rotationEnvelope, ...errorResponses } },
+  }, async (request) => {
+    const row = await ownRotation(request.params.id, request.apiKey.id)
+    if (row.status === 'queued' || row.status === 'processing') {
+      throw new AppError('ROTATION_NOT_FINISHED', 'This rotation has no secret yet; poll it until it has succeeded, store the secret, then acknowledge.')
+    }
+    await heldSecrets.acknowledge(row, requestActor(request))
+    const after = await ownRotation(row.id, request.apiKey.id)
+    return envelope(request, 'rotation', toRotationResource(after), { message: 'The held copy of the secret is erased.' })
+  })
+
+  app.get('/', {
+    preHandler,
+    schema: { tags, summary: 'Webhook secret metadata (never the secret)', response: { 200: metadataEnvelope, ...errorResponses } },
+  }, async (request) => {
+    const m = await readWebhookSecretMetadata(pool, request.apiKey.id, config.ROTATION_COOLDOWN_SECONDS)
+    return envelope(request, 'webhookSecret', {
+      secretVersion: m.secretVersion,
+      rotatedAt: iso(m.rotatedAt),
+      previousRetainedUntil: iso(m.previousRetainedUntil),
+      cooldownEndsAt: iso(m.cooldownEndsAt),
+      webhookUrl: m.webhookUrl,
+    })
+  })
+}

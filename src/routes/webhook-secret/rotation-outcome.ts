@@ -1,0 +1,82 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type pg from 'pg'
+import type { Config } from '../../config/config.js'
+import { readRotationGate } from '../../db/api-keys-repository.js'
+import { findRotation, type RotationRow } from '../../db/rotations-repository.js'
+import { AppError } from '../../errors/app-error.js'
+import { isErrorCode } from '../../errors/catalogue.js'
+import type { Actor, HeldSecrets } from '../../domain/held-secrets.js'
+import { cooldownError } from '../../domain/rotation-requests.js'
+import { envelope, type MetaOptions } from '../../http/envelope.js'
+import { toRotationResource } from '../../http/rotation-resource.js'
+
+export interface OutcomeDeps {
+  pool: pg.Pool
+  config: Pick<Config, 'ROTATION_COOLDOWN_SECONDS' | 'IDEMPOTENCY_RETENTION_SECONDS'>
+  heldSecrets: HeldSecrets
+}
+
+export function requestActor (request: FastifyRequest): Actor {
+  return { actorType: 'customer', actor: request.apiKey.id, requestId: request.id, sourceIp: request.ip }
+}
+
+/** Loads a rotation as this key sees it, after making any lapsed hold final. */
+export async function loadRotation (deps: OutcomeDeps, id: string, apiKeyId: string) {
+  await deps.heldSecrets.settle({ rotationId: id })
+  return findRotation(deps.pool, id, apiKeyId, deps.config.IDEMPOTENCY_RETENTION_SECONDS)
+}
+
+export function noSecretHeld (row: RotationRow) {
+  const when = row.secretErasedAt?.toISOString() ?? 'earlier'
+  const why = { acknowledged: 'it was acknowledged', redelivery_grace_elapsed: 'the redelivery grace after its first delivery ran out', hold_expired: 'the hold ran out before it was fetched' }[row.secretErasedReason ?? 'hold_expired']
+  return new AppError('WEBHOOK_SECRET_NO_LONGER_HELD',
+    `Rotation ${row.id} succeeded at ${row.rotatedAt?.toISOString()}, and its new secret is in force, but the service erased its copy at ${when} because ${why}. ` +
+    'Do not rotate again: that would push a secret you never stored into the rollback slot. If you lost it, ask an operator for a recovery rotation.',
+    { extensions: { rotationId: row.id, secretErasedAt: row.secretErasedAt?.toISOString() ?? null, secretErasedReason: row.secretErasedReason } })
+}
+
+/**
+ * Answers a rotate request (or its replay) with the rotation as it stands: 200 with the secret,
+ * 202 while it runs, or the problem that refused it.
+ */
+export async function sendRotateOutcome (
+  deps: OutcomeDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  waited: RotationRow,
+  opts: { replayed: boolean; locationBase: string; clientGone: boolean },
+) {
+  const metaOptions: MetaOptions = opts.replayed ? { idempotent: true } : {}
+  if (opts.replayed) reply.header('idempotent-replayed', 'true')
+  reply.header('location', `${opts.locationBase}/${waited.id}`)
+
+  if (waited.status === 'rejected') {
+    const gate = await readRotationGate(deps.pool, waited.apiKeyId, deps.config.ROTATION_COOLDOWN_SECONDS)
+    throw cooldownError(gate, opts.locationBase)
+  }
+  if (waited.status === 'failed') {
+    const code = waited.errorCode !== null && isErrorCode(waited.errorCode) ? waited.errorCode : 'INTERNAL_ERROR'
+    throw new AppError(code, waited.errorDetail ?? 'The rotation failed.', { extensions: { rotationId: waited.id } })
+  }
+  // A client that hung up gets nothing: revealing now would start the grace for a response never sent.
+  if (waited.status === 'succeeded' && !opts.clientGone) {
+    const row = (await loadRotation(deps, waited.id, waited.apiKeyId)) ?? waited
+    const revealed = await deps.heldSecrets.reveal(row, requestActor(request))
+    if (!revealed) throw noSecretHeld(row)
+    const webhookSecret = {
+      secret: revealed.secret,
+      rotatedAt: row.rotatedAt!.toISOString(),
+      previousRetainedUntil: row.previousRetainedUntil!.toISOString(),
+      rotationId: row.id,
+    }
+    return reply.code(200).send(envelope(request, 'webhookSecret', webhookSecret, {
+      ...metaOptions,
+      message: 'Webhook secret rotated. Store the new secret, then acknowledge the rotation; the previous secret stays valid until previousRetainedUntil.',
+    }))
+  }
+  reply.header('retry-after', '1')
+  return reply.code(202).send(envelope(request, 'rotation', toRotationResource(waited), {
+    ...metaOptions,
+    message: 'Rotation accepted and not finished yet. Poll the Location URL (or replay this request with the same Idempotency-Key) for the new secret.',
+  }))
+}

@@ -1,0 +1,65 @@
+import type { Logger } from 'pino'
+import { buildApp, type App } from './app.js'
+import type { Config } from './config/config.js'
+import { createPool } from './db/pool.js'
+import { createRedis, waitForRedis } from './queue/redis.js'
+import { createRotationQueue, type RotationQueue } from './queue/rotation-queue.js'
+import { startWorkers, type Workers } from '../workers/index.js'
+
+export type Role = 'all' | 'api' | 'worker'
+
+const REDIS_STARTUP_WAIT_MS = 15_000
+
+/**
+ * Creates the pool, Redis connections and queues, starts the API and/or the workers, and returns
+ * the one close path: stop intake, let in-flight work finish, then close queues, Redis and the pool
+ * (reverse start order). Closing twice is harmless; a failed start closes what it had started.
+ */
+export async function startServices (config: Config, log: Logger, role: Role) {
+  const pool = createPool(config.DATABASE_URL, log)
+  const redisClients: ReturnType<typeof createRedis>[] = []
+  const queues: RotationQueue[] = []
+  let app: App | undefined
+  let workers: Workers | undefined
+  let address: string | undefined
+
+  let closing: Promise<void> | undefined
+  function close () {
+    closing ??= (async () => {
+      await app?.close()
+      await workers?.close()
+      await Promise.allSettled(queues.map((q) => q.close()))
+      await Promise.allSettled(redisClients.map((r) => r.quit().catch(() => r.disconnect())))
+      await pool.end()
+    })()
+    return closing
+  }
+
+  function redis (role: 'api' | 'worker') {
+    const client = createRedis(config.REDIS_URL, role, log)
+    redisClients.push(client)
+    return client
+  }
+  async function queue () {
+    const connection = redis('api')
+    await waitForRedis(connection, REDIS_STARTUP_WAIT_MS)
+    const q = createRotationQueue(connection, config.QUEUE_PREFIX)
+    q.on('error', (err) => log.warn({ err }, 'queue error'))
+    queues.push(q)
+    return q
+  }
+
+  try {
+    if (role !== 'worker') {
+      app = await buildApp({ config, pool, redis: redis('api'), queue: await queue(), log })
+      address = await app.listen({ port: config.PORT, host: config.HOST })
+    }
+    if (role !== 'api') {
+      workers = startWorkers({ config, pool, connection: redis('worker'), queue: await queue(), log })
+    }
+  } catch (err) {
+    await close()
+    throw err
+  }
+  return { pool, app, workers, address, close }
+}

@@ -1,0 +1,42 @@
+import { UnrecoverableError, type Job } from 'bullmq'
+import type pg from 'pg'
+import type { Logger } from 'pino'
+import { markProcessing } from '../src/db/rotations-repository.js'
+import { RotationInvariantError, type RotationOutcome } from '../src/domain/rotation-rule.js'
+import { rotationJobData, type RotationJobData, type RotationJobResult } from '../src/queue/rotation-queue.js'
+
+export interface RotateProcessorDeps {
+  pool: pg.Pool
+  rule: { run: (rotationId: string) => Promise<RotationOutcome> }
+  log: Logger
+  /** Runs after the rotation committed and before the job completes (fault-injection tests). */
+  afterCommit?: (outcome: RotationOutcome) => Promise<void>
+}
+
+/**
+ * The BullMQ processor for rotation jobs. Delivery is at-least-once; the rule makes a repeat a
+ * no-op. The return value holds ids and status only.
+ */
+export function createRotateProcessor ({ pool, rule, log, afterCommit }: RotateProcessorDeps) {
+  return async function processRotation (job: Job<RotationJobData, RotationJobResult>): Promise<RotationJobResult> {
+    const parsed = rotationJobData.safeParse(job.data)
+    if (!parsed.success) throw new UnrecoverableError(`invalid rotation job data: ${parsed.error.issues[0]?.message}`)
+    const { rotationId } = parsed.data
+    const jobLog = log.child({ jobId: job.id, queue: job.queueName, rotationId })
+    try {
+      await markProcessing(pool, rotationId)
+      const outcome = await rule.run(rotationId)
+      jobLog.info({ status: outcome.status, attempt: job.attemptsMade + 1 }, 'rotation processed')
+      await afterCommit?.(outcome)
+      return { rotationId, status: outcome.status }
+    } catch (err) {
+      if (err instanceof RotationInvariantError) {
+        jobLog.error({ err }, 'rotation cannot be processed')
+        throw new UnrecoverableError(err.message)
+      }
+      // Postgres unreachable, serialisation failures and the like: BullMQ retries with backoff.
+      jobLog.warn({ err, attempt: job.attemptsMade + 1 }, 'rotation attempt failed; will retry')
+      throw new Error('rotation attempt failed', { cause: err })
+    }
+  }
+}
