@@ -12,6 +12,7 @@ import { createRotationRequests } from './domain/rotation-requests.js'
 import { errorHandlerPlugin } from './plugins/error-handler.js'
 import { jsonBodyPlugin } from './plugins/json-body.js'
 import { genRequestId, requestIdPlugin } from './plugins/request-id.js'
+import { withTimeout } from './util/with-timeout.js'
 import { enqueueRotation, type RotationQueue } from './queue/rotation-queue.js'
 import { errorRoutes } from './routes/errors/index.js'
 import { healthRoutes } from './routes/health/index.js'
@@ -27,6 +28,8 @@ export interface AppDeps {
 }
 
 export const BODY_LIMIT_BYTES = 16 * 1024
+// A request never waits long on Redis: past this the rotation stays queued for the reconciler.
+const ENQUEUE_TIMEOUT_MS = 2000
 
 /** Builds the API. Never listens: the server entry and the tests decide that. */
 export async function buildApp (deps: AppDeps) {
@@ -64,7 +67,7 @@ export async function buildApp (deps: AppDeps) {
   const secretBox = createSecretBox(config.SECRET_ENCRYPTION_KEYS)
   const heldSecrets = createHeldSecrets({ pool, config, secretBox })
   const rotationRequests = createRotationRequests({
-    pool, config, log, enqueue: (rotationId) => enqueueRotation(queue, rotationId),
+    pool, config, log, enqueue: (rotationId) => withTimeout(enqueueRotation(queue, rotationId), ENQUEUE_TIMEOUT_MS),
   })
 
   await app.register(healthRoutes, { pool, redis })

@@ -2,13 +2,11 @@ import type { Logger } from 'pino'
 import { buildApp, type App } from './app.js'
 import type { Config } from './config/config.js'
 import { createPool } from './db/pool.js'
-import { createRedis, waitForRedis } from './queue/redis.js'
+import { createRedis } from './queue/redis.js'
 import { createRotationQueue, type RotationQueue } from './queue/rotation-queue.js'
 import { startWorkers, type Workers } from '../workers/index.js'
 
 export type Role = 'all' | 'api' | 'worker'
-
-const REDIS_STARTUP_WAIT_MS = 15_000
 
 /**
  * Creates the pool, Redis connections and queues, starts the API and/or the workers, and returns
@@ -40,10 +38,8 @@ export async function startServices (config: Config, log: Logger, role: Role) {
     redisClients.push(client)
     return client
   }
-  async function queue () {
-    const connection = redis('api')
-    await waitForRedis(connection, REDIS_STARTUP_WAIT_MS)
-    const q = createRotationQueue(connection, config.QUEUE_PREFIX)
+  function queue () {
+    const q = createRotationQueue(redis('api'), config.QUEUE_PREFIX)
     q.on('error', (err) => log.warn({ err }, 'queue error'))
     queues.push(q)
     return q
@@ -51,11 +47,11 @@ export async function startServices (config: Config, log: Logger, role: Role) {
 
   try {
     if (role !== 'worker') {
-      app = await buildApp({ config, pool, redis: redis('api'), queue: await queue(), log })
+      app = await buildApp({ config, pool, redis: redis('api'), queue: queue(), log })
       address = await app.listen({ port: config.PORT, host: config.HOST })
     }
     if (role !== 'api') {
-      workers = startWorkers({ config, pool, connection: redis('worker'), queue: await queue(), log })
+      workers = startWorkers({ config, pool, connection: redis('worker'), queue: queue(), log })
     }
   } catch (err) {
     await close()

@@ -76,6 +76,8 @@ async function loadEmbeddedPostgres (): Promise<EmbeddedPostgresClass> {
 export interface PostgresOptions {
   dataDir: string
   password: string
+  /** A fixed port (a restart on the same address); a free one otherwise. */
+  port?: number
   /** Trade durability for speed (tests). */
   fast?: boolean
   onLog?: (line: string) => void
@@ -90,7 +92,7 @@ export interface PostgresHandle {
 /** Starts (initialising on first use) a private Postgres on a free loopback port. */
 export async function startEmbeddedPostgres (opts: PostgresOptions): Promise<PostgresHandle> {
   const EmbeddedPostgres = await loadEmbeddedPostgres()
-  const port = await freePort()
+  const port = opts.port ?? await freePort()
   const logs: string[] = []
   const pg = new EmbeddedPostgres({
     databaseDir: opts.dataDir,

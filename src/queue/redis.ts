@@ -20,21 +20,3 @@ export function createRedis (url: string, role: 'api' | 'worker', log: Logger) {
   return redis
 }
 
-/**
- * BullMQ needs Redis online when a Queue is created; a fail-fast connection would otherwise error
- * out of its start-up checks. Waits for the connection to be ready, at most `timeoutMs`.
- */
-export function waitForRedis (redis: Redis, timeoutMs: number) {
-  if (redis.status === 'ready') return Promise.resolve()
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      redis.off('ready', onReady)
-      reject(new Error(`Redis was not reachable within ${timeoutMs} ms`))
-    }, timeoutMs)
-    function onReady () {
-      clearTimeout(timer)
-      resolve()
-    }
-    redis.once('ready', onReady)
-  })
-}

@@ -8,11 +8,14 @@ export const rotationJobData = z.object({ rotationId: z.uuid() })
 export type RotationJobData = z.infer<typeof rotationJobData>
 export interface RotationJobResult { rotationId: string; status: string }
 
+/**
+ * BullMQ's start-up waits until Redis is ready (its connection retries forever), so a queue made
+ * during an outage starts working when Redis returns; callers bound each add with a timeout.
+ */
 export function createRotationQueue (connection: ConnectionOptions, prefix: string) {
   return new Queue<RotationJobData, RotationJobResult>(ROTATION_QUEUE, {
     connection,
     prefix,
-    skipWaitingForReady: true,
     defaultJobOptions: {
       attempts: 10,
       backoff: { type: 'exponential', delay: 250 },

@@ -4,17 +4,11 @@ import type pg from 'pg'
 import { z } from 'zod'
 import { dependencyUnavailable } from '../../errors/app-error.js'
 import { errorResponses } from '../../schemas/common.js'
+import { withTimeout } from '../../util/with-timeout.js'
 
 export interface HealthRoutesOptions { pool: pg.Pool; redis: Redis }
 
 const READY_TIMEOUT_MS = 2000
-
-function withTimeout<T> (promise: Promise<T>, ms: number) {
-  return Promise.race([
-    promise,
-    new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('Command timed out')), ms).unref()),
-  ])
-}
 
 export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (app, { pool, redis }) => {
   const status = z.object({ status: z.string() })

@@ -1,0 +1,173 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import { Writable } from 'node:stream'
+import type { LightMyRequestResponse } from 'fastify'
+import pg from 'pg'
+import { expect, inject, onTestFinished } from 'vitest'
+import { buildApp, type App } from '../src/app.js'
+import { finalizeConfig, parseEnv, type Config } from '../src/config/config.js'
+import { createSecretBox } from '../src/crypto/secret-box.js'
+import { createPool } from '../src/db/pool.js'
+import { issueApiKey, type IssueApiKeyInput } from '../src/domain/api-keys.js'
+import type { RotationOutcome } from '../src/domain/rotation-rule.js'
+import { createLogger } from '../src/logging/logger.js'
+import { createRedis } from '../src/queue/redis.js'
+import { createRotationQueue } from '../src/queue/rotation-queue.js'
+import { startWorkers, type Workers } from '../workers/index.js'
+
+export const ROTATE_PATH = '/v1/auth/api-keys/me/webhook-secret/rotate'
+export const ROTATIONS_PATH = '/v1/auth/api-keys/me/webhook-secret/rotations'
+export const TEST_PEPPER = 'test-pepper-0123456789abcdef0123456789abcdef'
+export const TEST_ENCRYPTION_KEYS = `t1:${Buffer.alloc(32, 7).toString('base64')}`
+
+/** Any credential or secret in plaintext: what must never reach logs or Redis. */
+export const LEAK_PATTERN = /whsec_|kash_(live|test)_[0-9A-Za-z]{32}/
+
+/** A database of this test file's own, cloned from the migrated template. */
+export async function createTestDatabase (): Promise<string> {
+  const name = `t_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: inject('pgUrl') })
+  await admin.connect()
+  try {
+    // Two files cloning the template at the same instant can collide; the retry settles it.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.query(`create database ${name} template ${inject('templateDatabase')}`)
+        break
+      } catch (err) {
+        if (attempt >= 20 || !/being accessed by other users/.test(String(err))) throw err
+        await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200))
+      }
+    }
+  } finally {
+    await admin.end()
+  }
+  const url = new URL(inject('pgUrl'))
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+export function testConfig (databaseUrl: string, redisUrl: string, env: Record<string, string> = {}): Config {
+  const parsed = parseEnv({ LOG_LEVEL: 'debug', RECONCILE_INTERVAL_MS: '200', RECONCILE_AFTER_MS: '500', SWEEP_INTERVAL_MS: '200', ...env })
+  return finalizeConfig({ ...parsed, QUEUE_PREFIX: `{t-${randomUUID()}}` }, {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    API_KEY_PEPPER: TEST_PEPPER,
+    SECRET_ENCRYPTION_KEYS: parseEnv({ SECRET_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS }).SECRET_ENCRYPTION_KEYS!,
+  })
+}
+
+export interface ContextOptions {
+  databaseUrl: string
+  redisUrl?: string
+  env?: Record<string, string>
+  /** Start an in-process worker (default true). */
+  worker?: boolean
+  afterCommit?: (outcome: RotationOutcome) => Promise<void>
+}
+
+export type TestContext = Awaited<ReturnType<typeof buildTestContext>>
+
+/**
+ * The API (and by default a worker) on real Postgres and Redis, with a queue prefix of its own
+ * and every log line captured. Closes itself when the test finishes, and then checks that no
+ * log line and no Redis key or value of its queue holds a secret or an API key.
+ */
+export async function buildTestContext (opts: ContextOptions) {
+  const config = testConfig(opts.databaseUrl, opts.redisUrl ?? inject('redisUrl'), opts.env)
+  const logs: string[] = []
+  const log = createLogger(config.LOG_LEVEL, new Writable({
+    write (chunk: Buffer, _enc, done) { logs.push(chunk.toString()); done() },
+  }))
+  const pool = createPool(config.DATABASE_URL, log)
+  const apiRedis = createRedis(config.REDIS_URL, 'api', log)
+  const queueRedis = createRedis(config.REDIS_URL, 'api', log)
+  const inspector = createRedis(config.REDIS_URL, 'worker', log)
+  const queue = createRotationQueue(queueRedis, config.QUEUE_PREFIX)
+  const app = await buildApp({ config, pool, redis: apiRedis, queue, log })
+
+  const workers: Workers[] = []
+  const extraRedis: ReturnType<typeof createRedis>[] = []
+  function startWorker (afterCommit = opts.afterCommit) {
+    const connection = createRedis(config.REDIS_URL, 'worker', log)
+    const reconcilerRedis = createRedis(config.REDIS_URL, 'api', log)
+    extraRedis.push(connection, reconcilerRedis)
+    const w = startWorkers({ config, pool, connection, queue: createRotationQueue(reconcilerRedis, config.QUEUE_PREFIX), log, afterCommit })
+    workers.push(w)
+    return w
+  }
+  if (opts.worker !== false) startWorker()
+
+  const ctx = {
+    app, config, pool, queue, logs, startWorker,
+    async createKey (input: Partial<IssueApiKeyInput> = {}) {
+      return issueApiKey(pool, { pepper: config.API_KEY_PEPPER, secretBox: createSecretBox(config.SECRET_ENCRYPTION_KEYS) }, {
+        ownerId: 'owner-test', env: 'test', scopes: ['webhooks:manage'], webhookUrl: 'https://hooks.example.com/kash', ...input,
+      }, { actorType: 'system', actor: 'test' })
+    },
+    rotate (apiKey: string, o: { idempotencyKey?: string; body?: unknown; prefer?: string; headers?: Record<string, string> } = {}) {
+      return app.inject({
+        method: 'POST',
+        url: ROTATE_PATH,
+        headers: {
+          'x-api-key': apiKey,
+          ...(o.idempotencyKey !== undefined ? { 'idempotency-key': o.idempotencyKey } : {}),
+          ...(o.prefer !== undefined ? { prefer: o.prefer } : {}),
+          ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...o.headers,
+        },
+        ...(o.body !== undefined ? { payload: JSON.stringify(o.body) } : {}),
+      })
+    },
+    get (apiKey: string, url: string) {
+      return app.inject({ method: 'GET', url, headers: { 'x-api-key': apiKey } })
+    },
+    post (apiKey: string, url: string) {
+      return app.inject({ method: 'POST', url, headers: { 'x-api-key': apiKey } })
+    },
+    /** Every key and value this context's queue left in Redis, as text. */
+    async redisDump () {
+      const keys = await inspector.keys(`${config.QUEUE_PREFIX}*`)
+      const parts: string[] = [...keys]
+      for (const key of keys) {
+        const type = await inspector.type(key)
+        if (type === 'string') parts.push(String(await inspector.get(key)))
+        else if (type === 'hash') parts.push(JSON.stringify(await inspector.hgetall(key)))
+        else if (type === 'list') parts.push(JSON.stringify(await inspector.lrange(key, 0, -1)))
+        else if (type === 'set') parts.push(JSON.stringify(await inspector.smembers(key)))
+        else if (type === 'zset') parts.push(JSON.stringify(await inspector.zrange(key, '0', '-1')))
+        else if (type === 'stream') parts.push(JSON.stringify(await inspector.xrange(key, '-', '+')))
+      }
+      return parts.join('\n')
+    },
+    async close () {
+      await app.close()
+      await Promise.all(workers.map((w) => w.close()))
+      const dump = await ctx.redisDump().catch(() => '')
+      await queue.obliterate({ force: true }).catch(() => {})
+      await queue.close().catch(() => {})
+      for (const r of [apiRedis, queueRedis, inspector, ...extraRedis]) r.disconnect()
+      await pool.end()
+      expect(logs.filter((l) => LEAK_PATTERN.test(l)), 'log lines holding a secret or API key').toEqual([])
+      expect(LEAK_PATTERN.test(dump), 'Redis holds a secret or API key').toBe(false)
+    },
+  }
+  onTestFinished(() => ctx.close())
+  return ctx
+}
+
+export function json<T = any> (res: LightMyRequestResponse): T {
+  return res.json() as T
+}
+
+/** Polls `fn` until it returns a truthy value (events first; this is for state only Postgres shows). */
+export async function eventually<T> (fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await fn()
+    if (value) return value
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
+  }
+}
+
+export type { App }
