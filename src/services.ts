@@ -39,8 +39,7 @@ export async function startServices (config: Config, log: Logger, role: Role) {
     return client
   }
   function queue () {
-    const q = createRotationQueue(redis('api'), config.QUEUE_PREFIX)
-    q.on('error', (err) => log.warn({ err }, 'queue error'))
+    const q = createRotationQueue(redis('api'), config.QUEUE_PREFIX, log)
     queues.push(q)
     return q
   }

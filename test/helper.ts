@@ -82,7 +82,7 @@ export async function buildTestContext (opts: ContextOptions) {
   const apiRedis = createRedis(config.REDIS_URL, 'api', log)
   const queueRedis = createRedis(config.REDIS_URL, 'api', log)
   const inspector = createRedis(config.REDIS_URL, 'worker', log)
-  const queue = createRotationQueue(queueRedis, config.QUEUE_PREFIX)
+  const queue = createRotationQueue(queueRedis, config.QUEUE_PREFIX, log)
   const app = await buildApp({ config, pool, redis: apiRedis, queue, log })
 
   const workers: Workers[] = []
@@ -91,7 +91,7 @@ export async function buildTestContext (opts: ContextOptions) {
     const connection = createRedis(config.REDIS_URL, 'worker', log)
     const reconcilerRedis = createRedis(config.REDIS_URL, 'api', log)
     extraRedis.push(connection, reconcilerRedis)
-    const w = startWorkers({ config, pool, connection, queue: createRotationQueue(reconcilerRedis, config.QUEUE_PREFIX), log, afterCommit })
+    const w = startWorkers({ config, pool, connection, queue: createRotationQueue(reconcilerRedis, config.QUEUE_PREFIX, log), log, afterCommit })
     workers.push(w)
     return w
   }
@@ -139,17 +139,23 @@ export async function buildTestContext (opts: ContextOptions) {
       }
       return parts.join('\n')
     },
-    async close () {
-      await app.close()
-      await Promise.all(workers.map((w) => w.close()))
-      const dump = await ctx.redisDump().catch(() => '')
-      await queue.obliterate({ force: true }).catch(() => {})
-      await queue.close().catch(() => {})
-      for (const r of [apiRedis, queueRedis, inspector, ...extraRedis]) r.disconnect()
-      await pool.end()
-      expect(logs.filter((l) => LEAK_PATTERN.test(l)), 'log lines holding a secret or API key').toEqual([])
-      expect(LEAK_PATTERN.test(dump), 'Redis holds a secret or API key').toBe(false)
+    /** Idempotent: a test may close early (before stopping a server of its own); teardown closes anyway. */
+    close () {
+      closing ??= closeOnce()
+      return closing
     },
+  }
+  let closing: Promise<void> | undefined
+  async function closeOnce () {
+    await app.close()
+    await Promise.all(workers.map((w) => w.close()))
+    const dump = await ctx.redisDump().catch(() => '')
+    await queue.obliterate({ force: true }).catch(() => {})
+    await queue.close().catch(() => {})
+    for (const r of [apiRedis, queueRedis, inspector, ...extraRedis]) r.disconnect()
+    await pool.end()
+    expect(logs.filter((l) => LEAK_PATTERN.test(l)), 'log lines holding a secret or API key').toEqual([])
+    expect(LEAK_PATTERN.test(dump), 'Redis holds a secret or API key').toBe(false)
   }
   onTestFinished(() => ctx.close())
   return ctx

@@ -1,4 +1,5 @@
 import { Queue, type ConnectionOptions } from 'bullmq'
+import type { Logger } from 'pino'
 import { z } from 'zod'
 
 export const ROTATION_QUEUE = 'webhook-secret-rotations'
@@ -12,8 +13,8 @@ export interface RotationJobResult { rotationId: string; status: string }
  * BullMQ's start-up waits until Redis is ready (its connection retries forever), so a queue made
  * during an outage starts working when Redis returns; callers bound each add with a timeout.
  */
-export function createRotationQueue (connection: ConnectionOptions, prefix: string) {
-  return new Queue<RotationJobData, RotationJobResult>(ROTATION_QUEUE, {
+export function createRotationQueue (connection: ConnectionOptions, prefix: string, log: Logger) {
+  const queue = new Queue<RotationJobData, RotationJobResult>(ROTATION_QUEUE, {
     connection,
     prefix,
     defaultJobOptions: {
@@ -23,6 +24,9 @@ export function createRotationQueue (connection: ConnectionOptions, prefix: stri
       removeOnFail: { age: 7 * 86_400 },
     },
   })
+  // Without a listener BullMQ prints errors to the console; they belong in the structured log.
+  queue.on('error', (err) => log.warn({ err, queue: ROTATION_QUEUE }, 'queue error'))
+  return queue
 }
 
 export type RotationQueue = ReturnType<typeof createRotationQueue>
