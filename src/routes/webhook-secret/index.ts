@@ -56,6 +56,9 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
       response: { 200: rotatedSecretEnvelope, 202: rotationEnvelope, ...errorResponses },
     },
   }, async (request, reply) => {
+    // Listen before any await: a client can hang up while the rotation is being recorded.
+    const clientGone = new AbortController()
+    reply.raw.once('close', () => clientGone.abort())
     const idempotencyKey = parseIdempotencyKey(request.headers['idempotency-key'])
     const waitMs = parseWaitPreference(request.headers.prefer, config.ROTATE_WAIT_DEFAULT_MS, config.ROTATE_WAIT_MAX_MS)
     const { rotation, replayed } = await rotationRequests.request({
@@ -68,8 +71,7 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
       sourceIp: request.ip,
     }, ROTATIONS_PATH)
 
-    const clientGone = new AbortController()
-    reply.raw.once('close', () => clientGone.abort())
+    if (request.raw.socket.destroyed) clientGone.abort()
     const waited = TERMINAL_STATUSES.includes(rotation.status)
       ? rotation
       : await rotationRequests.waitForOutcome(rotation, waitMs, clientGone.signal)
