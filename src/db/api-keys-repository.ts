@@ -178,12 +178,15 @@ export async function listApiKeys (q: Queryable): Promise<ApiKeyListRow[]> {
   return rows
 }
 
-/** Revocation is irreversible; revoking twice keeps the first time. */
+/** Revocation is irreversible; revoking again keeps the first time and says so. */
 export async function revokeApiKey (q: Queryable, id: string): Promise<{ revokedAt: Date; alreadyRevoked: boolean } | undefined> {
+  // FOR UPDATE waits for a concurrent revoke and then reads its result, so exactly one call
+  // reports a fresh revocation however they interleave.
   const { rows } = await q.query<{ revokedAt: Date; alreadyRevoked: boolean }>(
-    `update api_keys set revoked_at = coalesce(revoked_at, now())
-     where id = $1::uuid
-     returning revoked_at as "revokedAt", revoked_at < now() as "alreadyRevoked"`,
+    `update api_keys k set revoked_at = coalesce(old.revoked_at, now())
+     from (select id, revoked_at from api_keys where id = $1::uuid for update) old
+     where k.id = old.id
+     returning k.revoked_at as "revokedAt", old.revoked_at is not null as "alreadyRevoked"`,
     [id],
   )
   return rows[0]

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import type pg from 'pg'
 import { authenticateApiKey } from '../auth/api-key-auth.js'
 import type { ApiKeyAuthRow } from '../db/api-keys-repository.js'
@@ -9,9 +9,12 @@ declare module 'fastify' {
   }
 }
 
-/** A preHandler that authenticates the caller's API key and requires one of `scopes`. */
-export function requireApiKey (pool: pg.Pool, pepper: string, scopes: readonly string[]): preHandlerAsyncHookHandler {
-  return async function apiKeyPreHandler (request: FastifyRequest, _reply: FastifyReply) {
+/**
+ * An onRequest hook that authenticates the caller's API key and requires one of `scopes`. It runs
+ * before the body is read or validated: an unauthenticated caller learns nothing about its input.
+ */
+export function requireApiKey (pool: pg.Pool, pepper: string, scopes: readonly string[]): onRequestAsyncHookHandler {
+  return async function apiKeyAuth (request: FastifyRequest, _reply: FastifyReply) {
     request.apiKey = await authenticateApiKey(pool, pepper, request.headers['x-api-key'], request.ip, scopes)
   }
 }

@@ -33,7 +33,7 @@ const tags = ['webhook secret']
 export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptions> = async (app, opts) => {
   const { pool, config, rotationRequests, heldSecrets } = opts
   const outcomeDeps = { pool, config, heldSecrets }
-  const preHandler = requireApiKey(pool, config.API_KEY_PEPPER, ROTATION_SCOPES)
+  const onRequest = requireApiKey(pool, config.API_KEY_PEPPER, ROTATION_SCOPES)
 
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'no-store')
@@ -46,7 +46,7 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
   }
 
   app.post('/rotate', {
-    preHandler,
+    onRequest,
     schema: {
       tags,
       summary: 'Rotate the webhook signing secret',
@@ -81,7 +81,7 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
   })
 
   app.get('/rotations/:id', {
-    preHandler,
+    onRequest,
     schema: { tags, summary: 'Get a rotation; carries its new secret while held', params: rotationParamsSchema, response: { 200: rotationEnvelope, ...errorResponses } },
   }, async (request) => {
     const row = await ownRotation(request.params.id, request.apiKey.id)
@@ -90,7 +90,7 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
   })
 
   app.get('/rotations', {
-    preHandler,
+    onRequest,
     schema: { tags, summary: 'List rotations, newest first', querystring: rotationListQuerySchema, response: { 200: rotationListSchema, ...errorResponses } },
   }, async (request) => {
     const { limit, cursor } = request.query
@@ -107,7 +107,7 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
   })
 
   app.post('/rotations/:id/acknowledge', {
-    preHandler,
+    onRequest,
     schema: { tags, summary: 'Confirm the new secret is stored; the held copy is erased', params: rotationParamsSchema, response: { 200: rotationEnvelope, ...errorResponses } },
   }, async (request) => {
     const row = await ownRotation(request.params.id, request.apiKey.id)
@@ -119,8 +119,8 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
     return envelope(request, 'rotation', toRotationResource(after), { message: 'The held copy of the secret is erased.' })
   })
 
-  app.get('/', {
-    preHandler,
+  app.get('', {
+    onRequest,
     schema: { tags, summary: 'Webhook secret metadata (never the secret)', response: { 200: metadataEnvelope, ...errorResponses } },
   }, async (request) => {
     const m = await readWebhookSecretMetadata(pool, request.apiKey.id, config.ROTATION_COOLDOWN_SECONDS)

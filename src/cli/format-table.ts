@@ -1,0 +1,92 @@
+import type { ApiKeyListRow } from '../db/api-keys-repository.js'
+
+export const USAGE = `usage: npm run --silent admin -- <command> [--json]
+
+commands:
+  keys issue --webhook-url <url> [--scopes a,b] [--env test|live] [--ip-allowlist <cidr-or-ip>[,...]]
+             [--expires-at <ISO-8601>] [--owner <id>] [--no-webhook] [--json]
+      Issues an API key; prints the key and its first webhook secret once.
+      Defaults: --scopes webhooks:manage, --env test, --owner cli. --no-webhook issues a key without a
+      webhook URL (and so without a secret) instead of --webhook-url.
+  keys list [--json]          Lists API keys (never a secret or key hash).
+  keys revoke <id> [--json]   Revokes an API key. Permanent; revoking twice is harmless.
+
+Exit codes: 0 done, 1 refused (error: <CODE>: <message>), 2 usage error.
+`
+
+/** Left-aligned columns separated by two spaces; trailing spaces trimmed. */
+export function formatTable (headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n'
+}
+
+const when = (d: Date | null) => (d === null ? '-' : d.toISOString().replace(/\.\d{3}Z$/, 'Z'))
+
+/** The fields `keys list` may show: an explicit pick, so a column added to the query never leaks. */
+export function publicKeyRow (k: ApiKeyListRow) {
+  return {
+    id: k.id,
+    ownerId: k.ownerId,
+    env: k.env,
+    keyPrefix: k.keyPrefix,
+    scopes: k.scopes,
+    ipAllowlist: k.ipAllowlist,
+    webhookUrl: k.webhookUrl,
+    secretVersion: k.secretVersion,
+    createdAt: k.createdAt,
+    expiresAt: k.expiresAt,
+    revokedAt: k.revokedAt,
+  }
+}
+
+export function formatKeyList (rows: readonly ApiKeyListRow[]): string {
+  if (rows.length === 0) return 'no API keys\n'
+  return formatTable(
+    ['ID', 'PREFIX', 'ENV', 'SCOPES', 'WEBHOOK URL', 'VERSION', 'CREATED', 'EXPIRES', 'REVOKED'],
+    rows.map((k) => [
+      k.id, `${k.keyPrefix}…`, k.env, k.scopes.join(',') || '-', k.webhookUrl ?? '-', String(k.secretVersion),
+      when(k.createdAt), when(k.expiresAt), when(k.revokedAt),
+    ]),
+  )
+}
+
+export interface IssuedSummary {
+  apiKey: string
+  apiKeyId: string
+  webhookSecret: string | null
+  ownerId: string
+  env: string
+  scopes: string[]
+  webhookUrl: string | null
+  ipAllowlist: string[]
+  expiresAt: Date | null
+}
+
+export function formatIssued (s: IssuedSummary): string {
+  const rows: [string, string][] = [
+    ['API key id', s.apiKeyId],
+    ['API key', s.apiKey],
+    ['Webhook secret', s.webhookSecret ?? 'none (no webhook URL)'],
+    ['Owner', s.ownerId],
+    ['Env', s.env],
+    ['Scopes', s.scopes.join(', ')],
+    ['Webhook URL', s.webhookUrl ?? 'none'],
+    ['IP allowlist', s.ipAllowlist.length > 0 ? s.ipAllowlist.join(', ') : 'any address'],
+    ['Expires', s.expiresAt === null ? 'never' : when(s.expiresAt)],
+  ]
+  const width = Math.max(...rows.map(([label]) => label.length)) + 1
+  return [
+    'API key issued.',
+    `The API key${s.webhookSecret === null ? ' is' : ' and the webhook secret are'} shown once: store ${s.webhookSecret === null ? 'it' : 'them'} now, they cannot be shown again.`,
+    '',
+    ...rows.map(([label, value]) => `  ${`${label}:`.padEnd(width)}  ${value}`),
+    '',
+  ].join('\n')
+}
+
+export function formatRevoked (r: { id: string; revokedAt: Date; alreadyRevoked: boolean }): string {
+  return r.alreadyRevoked
+    ? `API key ${r.id} was already revoked at ${when(r.revokedAt)}; nothing changed.\n`
+    : `Revoked API key ${r.id} at ${when(r.revokedAt)}. Revocation is permanent.\n`
+}
