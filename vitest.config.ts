@@ -9,6 +9,8 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // The JSON report lets .ci/run print a plain 'N passed, N failed' summary line.
+    reporters: ['default', ['json', { outputFile: '.vitest-report.json' }]],
     coverage: { provider: 'v8', include: ['src/**', 'workers/**'] },
   },
 })
