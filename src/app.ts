@@ -73,7 +73,7 @@ export async function buildApp (deps: AppDeps) {
   await app.register(healthRoutes, { pool, redis })
   await app.register(errorRoutes)
   await app.register(webhookSecretRoutes, {
-    prefix: '/v1/auth/api-keys/me/webhook-secret', pool, config, rotationRequests, heldSecrets,
+    prefix: '/v1/auth/api-keys/me/webhook-secret', pool, redis, config, rotationRequests, heldSecrets,
   })
 
   return app

@@ -12,6 +12,7 @@ import type { RotationOutcome } from '../src/domain/rotation-rule.js'
 import { createLogger } from '../src/logging/logger.js'
 import { createRedis } from '../src/queue/redis.js'
 import { createRotationQueue } from '../src/queue/rotation-queue.js'
+import { withTimeout } from '../src/util/with-timeout.js'
 import { startWorkers, type Workers } from '../workers/index.js'
 
 export const ROTATE_PATH = '/v1/auth/api-keys/me/webhook-secret/rotate'
@@ -149,9 +150,10 @@ export async function buildTestContext (opts: ContextOptions) {
   async function closeOnce () {
     await app.close()
     await Promise.all(workers.map((w) => w.close()))
-    const dump = await ctx.redisDump().catch(() => '')
-    await queue.obliterate({ force: true }).catch(() => {})
-    await queue.close().catch(() => {})
+    // A test may leave its own Redis stopped: then there is nothing in it to check or clean.
+    const dump = await withTimeout(ctx.redisDump(), 5000).catch(() => '')
+    await withTimeout(queue.obliterate({ force: true }), 5000).catch(() => {})
+    await withTimeout(queue.close(), 2000).catch(() => {})
     for (const r of [apiRedis, queueRedis, inspector, ...extraRedis]) r.disconnect()
     await pool.end()
     expect(logs.filter((l) => LEAK_PATTERN.test(l)), 'log lines holding a secret or API key').toEqual([])

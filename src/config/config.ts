@@ -47,6 +47,7 @@ export const configSchema = z.object({
   ROTATE_WAIT_MAX_MS: ms(30000),
   WEBHOOK_ALLOW_PRIVATE_ADDRESSES: bool.default(false),
   TRUST_PROXY: bool.default(false),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   QUEUE_PREFIX: z.string().min(1).default('{rotation}'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),

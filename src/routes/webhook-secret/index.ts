@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { Redis } from 'ioredis'
 import type pg from 'pg'
 import type { Config } from '../../config/config.js'
 import { ROTATION_SCOPES } from '../../auth/api-key-auth.js'
@@ -11,6 +12,7 @@ import { envelope, iso, meta } from '../../http/envelope.js'
 import { parseIdempotencyKey, parseWaitPreference } from '../../http/request-headers.js'
 import { decodeCursor, encodeCursor, toRotationListItem, toRotationResource } from '../../http/rotation-resource.js'
 import { requireApiKey } from '../../plugins/api-key-auth.js'
+import { rateLimitHook } from '../../plugins/rate-limit.js'
 import { errorResponses } from '../../schemas/common.js'
 import {
   metadataEnvelope, rotateBodySchema, rotateHeadersSchema, rotatedSecretEnvelope, rotationEnvelope, rotationListQuerySchema,
@@ -20,6 +22,7 @@ import { loadRotation, requestActor, sendRotateOutcome } from './rotation-outcom
 
 export interface WebhookSecretRoutesOptions {
   pool: pg.Pool
+  redis: Redis
   config: Config
   rotationRequests: RotationRequests
   heldSecrets: HeldSecrets
@@ -31,9 +34,12 @@ const tags = ['webhook secret']
 
 /** Customer routes under /v1/auth/api-keys/me/webhook-secret. */
 export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptions> = async (app, opts) => {
-  const { pool, config, rotationRequests, heldSecrets } = opts
+  const { pool, redis, config, rotationRequests, heldSecrets } = opts
   const outcomeDeps = { pool, config, heldSecrets }
-  const onRequest = requireApiKey(pool, config.API_KEY_PEPPER, ROTATION_SCOPES)
+  const onRequest = [
+    requireApiKey(pool, config.API_KEY_PEPPER, ROTATION_SCOPES),
+    rateLimitHook({ redis, limit: config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60, prefix: config.QUEUE_PREFIX }),
+  ]
 
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'no-store')
