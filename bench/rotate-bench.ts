@@ -15,7 +15,7 @@ import { startEmbeddedPostgres } from '../src/embedded/postgres.js'
 import { startRedisServer } from '../src/embedded/redis-server.js'
 import { createLogger } from '../src/logging/logger.js'
 import { createRedis } from '../src/queue/redis.js'
-import { createRotationQueue } from '../src/queue/rotation-queue.js'
+import { createQueues } from '../src/queue/queues.js'
 import { startWorkers } from '../workers/index.js'
 
 const { values } = parseArgs({ options: { keys: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '20' } } })
@@ -36,8 +36,8 @@ const config = finalizeConfig(parsed, {
 })
 const log = createLogger('silent')
 const pool = createPool(config.DATABASE_URL, log, { max: 20 })
-const app = await buildApp({ config, pool, redis: createRedis(config.REDIS_URL, 'api', log), queue: createRotationQueue(createRedis(config.REDIS_URL, 'api', log), config.QUEUE_PREFIX, log), log })
-const workers = startWorkers({ config, pool, connection: createRedis(config.REDIS_URL, 'worker', log), queue: createRotationQueue(createRedis(config.REDIS_URL, 'api', log), config.QUEUE_PREFIX, log), log })
+const app = await buildApp({ config, pool, redis: createRedis(config.REDIS_URL, 'api', log), queues: createQueues(createRedis(config.REDIS_URL, 'api', log), config, log), log })
+const workers = startWorkers({ config, pool, connection: createRedis(config.REDIS_URL, 'worker', log), queues: createQueues(createRedis(config.REDIS_URL, 'api', log), config, log), log })
 
 const secretBox = createSecretBox(config.SECRET_ENCRYPTION_KEYS)
 const keys = await Promise.all(Array.from({ length: KEYS }, () => issueApiKey(pool, { pepper: config.API_KEY_PEPPER, secretBox },

@@ -9,21 +9,26 @@ import type { Config } from './config/config.js'
 import { createSecretBox } from './crypto/secret-box.js'
 import { createHeldSecrets } from './domain/held-secrets.js'
 import { createRotationRequests } from './domain/rotation-requests.js'
+import { createWebhookDeliveries } from './domain/webhook-deliveries.js'
 import { errorHandlerPlugin } from './plugins/error-handler.js'
 import { jsonBodyPlugin } from './plugins/json-body.js'
 import { genRequestId, requestIdPlugin } from './plugins/request-id.js'
 import { withTimeout } from './util/with-timeout.js'
-import { enqueueRotation, type RotationQueue } from './queue/rotation-queue.js'
+import type { Queues } from './queue/queues.js'
+import { enqueueDelivery } from './queue/delivery-queue.js'
+import { enqueueRotation } from './queue/rotation-queue.js'
 import { errorRoutes } from './routes/errors/index.js'
 import { healthRoutes } from './routes/health/index.js'
+import { EVENTS_PATH, webhookEventRoutes } from './routes/webhook-events/index.js'
 import { webhookSecretRoutes } from './routes/webhook-secret/index.js'
+import { testDeliveryRoutes } from './routes/webhook-secret/test-delivery.js'
 
 export interface AppDeps {
   config: Config
   pool: pg.Pool
   /** The API's own fail-fast Redis connection (readiness); the queue has its own. */
   redis: Redis
-  queue: RotationQueue
+  queues: Queues
   log: Logger
 }
 
@@ -33,7 +38,7 @@ const ENQUEUE_TIMEOUT_MS = 2000
 
 /** Builds the API. Never listens: the server entry and the tests decide that. */
 export async function buildApp (deps: AppDeps) {
-  const { config, pool, redis, queue, log } = deps
+  const { config, pool, redis, queues, log } = deps
   const app = Fastify({
     loggerInstance: log,
     genReqId: genRequestId,
@@ -67,14 +72,19 @@ export async function buildApp (deps: AppDeps) {
   const secretBox = createSecretBox(config.SECRET_ENCRYPTION_KEYS)
   const heldSecrets = createHeldSecrets({ pool, config, secretBox })
   const rotationRequests = createRotationRequests({
-    pool, config, log, enqueue: (rotationId) => withTimeout(enqueueRotation(queue, rotationId), ENQUEUE_TIMEOUT_MS),
+    pool, config, log, enqueue: (rotationId) => withTimeout(enqueueRotation(queues.rotations, rotationId), ENQUEUE_TIMEOUT_MS),
   })
 
   await app.register(healthRoutes, { pool, redis })
   await app.register(errorRoutes)
-  await app.register(webhookSecretRoutes, {
-    prefix: '/v1/auth/api-keys/me/webhook-secret', pool, redis, config, rotationRequests, heldSecrets,
+  const deliveries = createWebhookDeliveries({
+    pool, log, cooldownSeconds: config.ROTATION_COOLDOWN_SECONDS,
+    enqueue: (event) => withTimeout(enqueueDelivery(queues.deliveries, event), ENQUEUE_TIMEOUT_MS),
   })
+  const webhookSecretPrefix = '/v1/auth/api-keys/me/webhook-secret'
+  await app.register(webhookSecretRoutes, { prefix: webhookSecretPrefix, pool, redis, config, rotationRequests, heldSecrets })
+  await app.register(testDeliveryRoutes, { prefix: webhookSecretPrefix, pool, redis, config, deliveries })
+  await app.register(webhookEventRoutes, { prefix: EVENTS_PATH, pool, redis, config, deliveries })
 
   return app
 }

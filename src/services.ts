@@ -3,7 +3,7 @@ import { buildApp, type App } from './app.js'
 import type { Config } from './config/config.js'
 import { createPool } from './db/pool.js'
 import { createRedis } from './queue/redis.js'
-import { createRotationQueue, type RotationQueue } from './queue/rotation-queue.js'
+import { closeQueues, createQueues, type Queues } from './queue/queues.js'
 import { startWorkers, type Workers } from '../workers/index.js'
 
 export type Role = 'all' | 'api' | 'worker'
@@ -16,7 +16,7 @@ export type Role = 'all' | 'api' | 'worker'
 export async function startServices (config: Config, log: Logger, role: Role) {
   const pool = createPool(config.DATABASE_URL, log)
   const redisClients: ReturnType<typeof createRedis>[] = []
-  const queues: RotationQueue[] = []
+  const queueSets: Queues[] = []
   let app: App | undefined
   let workers: Workers | undefined
   let address: string | undefined
@@ -26,7 +26,7 @@ export async function startServices (config: Config, log: Logger, role: Role) {
     closing ??= (async () => {
       await app?.close()
       await workers?.close()
-      await Promise.allSettled(queues.map((q) => q.close()))
+      await Promise.allSettled(queueSets.map(closeQueues))
       await Promise.allSettled(redisClients.map((r) => r.quit().catch(() => r.disconnect())))
       await pool.end()
     })()
@@ -38,19 +38,19 @@ export async function startServices (config: Config, log: Logger, role: Role) {
     redisClients.push(client)
     return client
   }
-  function queue () {
-    const q = createRotationQueue(redis('api'), config.QUEUE_PREFIX, log)
-    queues.push(q)
-    return q
+  function queues () {
+    const set = createQueues(redis('api'), config, log)
+    queueSets.push(set)
+    return set
   }
 
   try {
     if (role !== 'worker') {
-      app = await buildApp({ config, pool, redis: redis('api'), queue: queue(), log })
+      app = await buildApp({ config, pool, redis: redis('api'), queues: queues(), log })
       address = await app.listen({ port: config.PORT, host: config.HOST })
     }
     if (role !== 'api') {
-      workers = startWorkers({ config, pool, connection: redis('worker'), queue: queue(), log })
+      workers = startWorkers({ config, pool, connection: redis('worker'), queues: queues(), log })
     }
   } catch (err) {
     await close()

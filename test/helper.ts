@@ -11,7 +11,7 @@ import { issueApiKey, type IssueApiKeyInput } from '../src/domain/api-keys.js'
 import type { RotationOutcome } from '../src/domain/rotation-rule.js'
 import { createLogger } from '../src/logging/logger.js'
 import { createRedis } from '../src/queue/redis.js'
-import { createRotationQueue } from '../src/queue/rotation-queue.js'
+import { closeQueues, createQueues, type Queues } from '../src/queue/queues.js'
 import { withTimeout } from '../src/util/with-timeout.js'
 import { startWorkers, type Workers } from '../workers/index.js'
 
@@ -83,23 +83,27 @@ export async function buildTestContext (opts: ContextOptions) {
   const apiRedis = createRedis(config.REDIS_URL, 'api', log)
   const queueRedis = createRedis(config.REDIS_URL, 'api', log)
   const inspector = createRedis(config.REDIS_URL, 'worker', log)
-  const queue = createRotationQueue(queueRedis, config.QUEUE_PREFIX, log)
-  const app = await buildApp({ config, pool, redis: apiRedis, queue, log })
+  const queues = createQueues(queueRedis, config, log)
+  const queue = queues.rotations
+  const app = await buildApp({ config, pool, redis: apiRedis, queues, log })
 
   const workers: Workers[] = []
   const extraRedis: ReturnType<typeof createRedis>[] = []
+  const workerQueues: Queues[] = []
   function startWorker (afterCommit = opts.afterCommit) {
     const connection = createRedis(config.REDIS_URL, 'worker', log)
     const reconcilerRedis = createRedis(config.REDIS_URL, 'api', log)
     extraRedis.push(connection, reconcilerRedis)
-    const w = startWorkers({ config, pool, connection, queue: createRotationQueue(reconcilerRedis, config.QUEUE_PREFIX, log), log, afterCommit })
+    const set = createQueues(reconcilerRedis, config, log)
+    workerQueues.push(set)
+    const w = startWorkers({ config, pool, connection, queues: set, log, afterCommit })
     workers.push(w)
     return w
   }
   if (opts.worker !== false) startWorker()
 
   const ctx = {
-    app, config, pool, queue, logs, startWorker,
+    app, config, pool, queue, queues, logs, startWorker,
     async createKey (input: Partial<IssueApiKeyInput> = {}) {
       return issueApiKey(pool, { pepper: config.API_KEY_PEPPER, secretBox: createSecretBox(config.SECRET_ENCRYPTION_KEYS) }, {
         ownerId: 'owner-test', env: 'test', scopes: ['webhooks:manage'], webhookUrl: 'https://hooks.example.com/kash', ...input,
@@ -152,8 +156,8 @@ export async function buildTestContext (opts: ContextOptions) {
     await Promise.all(workers.map((w) => w.close()))
     // A test may leave its own Redis stopped: then there is nothing in it to check or clean.
     const dump = await withTimeout(ctx.redisDump(), 5000).catch(() => '')
-    await withTimeout(queue.obliterate({ force: true }), 5000).catch(() => {})
-    await withTimeout(queue.close(), 2000).catch(() => {})
+    for (const q of [queues.rotations, queues.deliveries]) await withTimeout(q.obliterate({ force: true }), 5000).catch(() => {})
+    await withTimeout(Promise.all([queues, ...workerQueues].map(closeQueues)), 2000).catch(() => {})
     for (const r of [apiRedis, queueRedis, inspector, ...extraRedis]) r.disconnect()
     await pool.end()
     expect(logs.filter((l) => LEAK_PATTERN.test(l)), 'log lines holding a secret or API key').toEqual([])

@@ -4,9 +4,15 @@ import type pg from 'pg'
 import type { Logger } from 'pino'
 import type { Config } from '../src/config/config.js'
 import { createSecretBox } from '../src/crypto/secret-box.js'
+import { sendWebhook } from '../src/delivery/http-sender.js'
 import { createHeldSecrets } from '../src/domain/held-secrets.js'
 import { createRotationRule, type RotationOutcome } from '../src/domain/rotation-rule.js'
+import {
+  DELIVERY_BACKOFF, DELIVERY_QUEUE, deliveryBackoff, enqueueDelivery, type DeliveryJobData, type DeliveryJobResult, type DeliveryQueue,
+} from '../src/queue/delivery-queue.js'
 import { ROTATION_QUEUE, type RotationJobData, type RotationJobResult, type RotationQueue } from '../src/queue/rotation-queue.js'
+import { withTimeout } from '../src/util/with-timeout.js'
+import { createDeliverProcessor } from './deliver-processor.js'
 import { startIntervalTask } from './interval-task.js'
 import { createReconciler } from './reconciler.js'
 import { createRotateProcessor } from './rotate-processor.js'
@@ -16,48 +22,65 @@ export interface WorkerDeps {
   pool: pg.Pool
   /** A connection with maxRetriesPerRequest: null; BullMQ duplicates it for blocking reads. */
   connection: Redis
-  /** A fail-fast queue handle for the reconciler. */
-  queue: RotationQueue
+  /** Fail-fast queue handles, for enqueueing follow-up work and for the reconciler. */
+  queues: { rotations: RotationQueue; deliveries: DeliveryQueue }
   log: Logger
   afterCommit?: (outcome: RotationOutcome) => Promise<void>
+  send?: typeof sendWebhook
 }
 
-/** The worker process' moving parts: the BullMQ worker, the reconciler and the secret sweeper. */
-export function startWorkers ({ config, pool, connection, queue, log, afterCommit }: WorkerDeps) {
-  const secretBox = createSecretBox(config.SECRET_ENCRYPTION_KEYS)
-  const rule = createRotationRule({ pool, config, secretBox })
-  const workerLog = log.child({ component: 'worker' })
+const ENQUEUE_TIMEOUT_MS = 2000
 
-  const worker = new Worker<RotationJobData, RotationJobResult>(
-    ROTATION_QUEUE,
-    createRotateProcessor({ pool, rule, log: workerLog, afterCommit }),
-    {
-      connection,
-      prefix: config.QUEUE_PREFIX,
-      concurrency: config.WORKER_CONCURRENCY,
-      lockDuration: config.WORKER_LOCK_DURATION_MS,
-      stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
-      maxStalledCount: 3,
-    },
-  )
-  worker.on('error', (err) => workerLog.warn({ err }, 'worker error'))
-  worker.on('failed', (job, err) => workerLog.warn({ err, jobId: job?.id, attemptsMade: job?.attemptsMade }, 'rotation job failed'))
+/** The worker process' moving parts: the rotation and delivery workers, the reconciler, the secret sweeper. */
+export function startWorkers ({ config, pool, connection, queues, log, afterCommit, send = sendWebhook }: WorkerDeps) {
+  const secretBox = createSecretBox(config.SECRET_ENCRYPTION_KEYS)
+  const workerLog = log.child({ component: 'worker' })
+  const common = {
+    connection,
+    prefix: config.QUEUE_PREFIX,
+    lockDuration: config.WORKER_LOCK_DURATION_MS,
+    stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
+    maxStalledCount: 3,
+  }
+
+  const rotations = new Worker<RotationJobData, RotationJobResult>(ROTATION_QUEUE, createRotateProcessor({
+    pool,
+    rule: createRotationRule({ pool, config, secretBox }),
+    log: workerLog,
+    enqueueDelivery: (event) => withTimeout(enqueueDelivery(queues.deliveries, event), ENQUEUE_TIMEOUT_MS),
+    afterCommit,
+  }), { ...common, concurrency: config.WORKER_CONCURRENCY })
+
+  const schedule = { maxAttempts: config.DELIVERY_MAX_ATTEMPTS, baseMs: config.DELIVERY_BACKOFF_BASE_MS, capMs: config.DELIVERY_BACKOFF_CAP_MS }
+  const deliveries = new Worker<DeliveryJobData, DeliveryJobResult>(DELIVERY_QUEUE, createDeliverProcessor({
+    pool, secretBox, config, log: workerLog, send,
+  }), {
+    ...common,
+    concurrency: config.DELIVERY_CONCURRENCY,
+    settings: { backoffStrategy: (attemptsMade, type) => type === DELIVERY_BACKOFF ? deliveryBackoff(schedule, attemptsMade) : 1000 },
+  })
+
+  for (const worker of [rotations, deliveries]) {
+    worker.on('error', (err) => workerLog.warn({ err, queue: worker.name }, 'worker error'))
+    worker.on('failed', (job, err) => workerLog.warn({ err, queue: worker.name, jobId: job?.id, attemptsMade: job?.attemptsMade }, 'job attempt failed'))
+  }
 
   const heldSecrets = createHeldSecrets({ pool, config, secretBox })
-  const stopReconciler = startIntervalTask('reconciler', config.RECONCILE_INTERVAL_MS,
-    createReconciler({ pool, queue, log: workerLog, staleAfterMs: config.RECONCILE_AFTER_MS }), workerLog)
+  const stopReconciler = startIntervalTask('reconciler', config.RECONCILE_INTERVAL_MS, createReconciler({
+    pool, rotationQueue: queues.rotations, deliveryQueue: queues.deliveries, log: workerLog, staleAfterMs: config.RECONCILE_AFTER_MS,
+  }), workerLog)
   const stopSweeper = startIntervalTask('secret-sweeper', config.SWEEP_INTERVAL_MS, () => heldSecrets.sweep(), workerLog)
 
   let closing: Promise<void> | undefined
   /** Stops taking jobs, lets in-flight ones finish, stops the periodic tasks. Idempotent. */
   function close () {
     closing ??= (async () => {
-      await Promise.all([worker.close(), stopReconciler(), stopSweeper()])
+      await Promise.all([rotations.close(), deliveries.close(), stopReconciler(), stopSweeper()])
     })()
     return closing
   }
 
-  return { worker, close }
+  return { rotations, deliveries, close }
 }
 
 export type Workers = ReturnType<typeof startWorkers>

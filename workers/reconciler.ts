@@ -1,40 +1,52 @@
+import type { Queue } from 'bullmq'
 import type pg from 'pg'
 import type { Logger } from 'pino'
 import { findStaleUnfinished, touchRotation } from '../src/db/rotations-repository.js'
+import { findStaleUndelivered, touchWebhookEvent } from '../src/db/webhook-events-repository.js'
+import { enqueueDelivery, type DeliveryQueue } from '../src/queue/delivery-queue.js'
 import { enqueueRotation, type RotationQueue } from '../src/queue/rotation-queue.js'
 
 export interface ReconcilerDeps {
   pool: pg.Pool
-  queue: RotationQueue
+  rotationQueue: RotationQueue
+  deliveryQueue: DeliveryQueue
   log: Logger
-  /** A rotation unfinished for this long is checked against the queue. */
+  /** Work unfinished for this long is checked against its queue. */
   staleAfterMs: number
 }
 
 /**
- * Postgres is the truth, Redis only the delivery: a rotation left queued or processing (Redis was
- * down at enqueue, a job was lost or ran out of attempts) gets its job back. The job id is the
- * rotation id, so adding it again while it exists is harmless.
+ * Postgres is the truth, Redis only the delivery: work left unfinished (Redis was down when it was
+ * added, a job was lost or ran out of attempts) gets its job back. Job ids come from the rows, so
+ * adding one again while it exists is harmless.
  */
-export function createReconciler ({ pool, queue, log, staleAfterMs }: ReconcilerDeps) {
-  return async function reconcile () {
-    const stale = await findStaleUnfinished(pool, staleAfterMs, 100)
-    for (const { id } of stale) {
-      const job = await queue.getJob(id)
-      const state = job ? await job.getState() : 'missing'
-      if (state === 'missing' || state === 'unknown') {
-        await enqueueRotation(queue, id)
-      } else if (state === 'failed') {
-        await job!.retry('failed')
-      } else if (state === 'completed') {
-        await job!.remove()
-        await enqueueRotation(queue, id)
-      } else {
-        continue // waiting, active or delayed: BullMQ still has it
-      }
-      log.info({ rotationId: id, jobState: state }, 'reconciler re-enqueued rotation')
-      await touchRotation(pool, id)
+export function createReconciler ({ pool, rotationQueue, deliveryQueue, log, staleAfterMs }: ReconcilerDeps) {
+  async function ensureJob (queue: Queue, jobId: string, add: () => Promise<void>, touch: () => Promise<void>) {
+    const job = await queue.getJob(jobId)
+    const state = job ? await job.getState() : 'missing'
+    if (state === 'missing' || state === 'unknown') {
+      await add()
+    } else if (state === 'failed') {
+      await job!.retry('failed')
+    } else if (state === 'completed') {
+      await job!.remove()
+      await add()
+    } else {
+      return // waiting, active or delayed: BullMQ still has it
     }
-    return stale.length
+    log.info({ queue: queue.name, jobId, jobState: state }, 'reconciler re-enqueued work')
+    await touch()
+  }
+
+  return async function reconcile () {
+    const rotations = await findStaleUnfinished(pool, staleAfterMs, 100)
+    for (const { id } of rotations) {
+      await ensureJob(rotationQueue, id, () => enqueueRotation(rotationQueue, id), () => touchRotation(pool, id))
+    }
+    const events = await findStaleUndelivered(pool, staleAfterMs, 100)
+    for (const event of events) {
+      await ensureJob(deliveryQueue, event.jobId, () => enqueueDelivery(deliveryQueue, event), () => touchWebhookEvent(pool, event.id))
+    }
+    return rotations.length + events.length
   }
 }

@@ -9,6 +9,8 @@ export interface RotateProcessorDeps {
   pool: pg.Pool
   rule: { run: (rotationId: string) => Promise<RotationOutcome> }
   log: Logger
+  /** Adds the delivery job of an event the rotation recorded; a failure is left to the reconciler. */
+  enqueueDelivery: (event: { id: string; jobId: string }) => Promise<void>
   /** Runs after the rotation committed and before the job completes (fault-injection tests). */
   afterCommit?: (outcome: RotationOutcome) => Promise<void>
 }
@@ -17,7 +19,7 @@ export interface RotateProcessorDeps {
  * The BullMQ processor for rotation jobs. Delivery is at-least-once; the rule makes a repeat a
  * no-op. The return value holds ids and status only.
  */
-export function createRotateProcessor ({ pool, rule, log, afterCommit }: RotateProcessorDeps) {
+export function createRotateProcessor ({ pool, rule, log, enqueueDelivery, afterCommit }: RotateProcessorDeps) {
   return async function processRotation (job: Job<RotationJobData, RotationJobResult>): Promise<RotationJobResult> {
     const parsed = rotationJobData.safeParse(job.data)
     if (!parsed.success) throw new UnrecoverableError(`invalid rotation job data: ${parsed.error.issues[0]?.message}`)
@@ -27,6 +29,9 @@ export function createRotateProcessor ({ pool, rule, log, afterCommit }: RotateP
       await markProcessing(pool, rotationId)
       const outcome = await rule.run(rotationId)
       jobLog.info({ status: outcome.status, attempt: job.attemptsMade + 1 }, 'rotation processed')
+      if (outcome.event?.status === 'pending') {
+        await enqueueDelivery(outcome.event).catch((err: unknown) => jobLog.warn({ err, eventId: outcome.event?.id }, 'delivery enqueue failed; left to the reconciler'))
+      }
       await afterCommit?.(outcome)
       return { rotationId, status: outcome.status }
     } catch (err) {

@@ -5,6 +5,7 @@ import { generateWebhookSecret } from '../crypto/tokens.js'
 import { lockApiKeyForRotation, writeRotatedSecrets } from '../db/api-keys-repository.js'
 import { insertAuditEvent } from '../db/audit-repository.js'
 import { withTransaction } from '../db/pool.js'
+import { recordWebhookEvent } from './webhook-events.js'
 import { lockRotation, markRefused, markSucceeded, TERMINAL_STATUSES, type RotationRow, type RotationStatus } from '../db/rotations-repository.js'
 
 export interface RotationRuleDeps {
@@ -13,7 +14,12 @@ export interface RotationRuleDeps {
   secretBox: SecretBox
 }
 
-export interface RotationOutcome { rotationId: string; status: RotationStatus }
+export interface RotationOutcome {
+  rotationId: string
+  status: RotationStatus
+  /** The event this run recorded for delivery, to enqueue once committed (the reconciler backs this up). */
+  event?: { id: string; jobId: string; status: string }
+}
 
 /** A broken invariant (a job naming no rotation, an unknown kind): retrying cannot help. */
 export class RotationInvariantError extends Error {}
@@ -68,7 +74,23 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
         action: 'webhook_secret.rotated',
         details: { kind: rotation.kind, secretVersion: written.secretVersion, previousRetainedUntil: written.previousRetainedUntil },
       })
-      return { rotationId, status: 'succeeded' }
+
+      // 6. Announce it to the webhook (signed with both secrets while the window is open).
+      const event = await recordWebhookEvent(client, {
+        apiKeyId: key.id,
+        type: 'webhook_secret.rotated',
+        createdAt: written.rotatedAt,
+        rotationId,
+        data: {
+          apiKeyId: key.id,
+          rotationId,
+          kind: rotation.kind,
+          secretVersion: written.secretVersion,
+          rotatedAt: written.rotatedAt.toISOString(),
+          previousRetainedUntil: written.previousRetainedUntil?.toISOString() ?? null,
+        },
+      })
+      return { rotationId, status: 'succeeded', event }
     })
   }
 

@@ -35,13 +35,3 @@ export function toRotationListItem (row: RotationRow) {
   const { secret: _omitted, ...item } = toRotationResource(row)
   return item
 }
-
-/** Opaque cursor: the position of the last row of a page. */
-export function encodeCursor (row: RotationRow) {
-  return Buffer.from(`${row.sortKey}.${row.id}`, 'utf8').toString('base64url')
-}
-
-export function decodeCursor (cursor: string): { sortKey: string; id: string } | null {
-  const m = /^(\d{1,20})\.([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
-  return m ? { sortKey: m[1]!, id: m[2]! } : null
-}

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { QueueEvents } from 'bullmq'
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { ROTATION_QUEUE } from '../../src/queue/rotation-queue.js'
-import { buildTestContext, createTestDatabase, json, TEST_ENCRYPTION_KEYS } from '../helper.js'
+import { spawnWorkerProcess } from '../fixtures/spawn-worker.js'
+import { buildTestContext, createTestDatabase, json } from '../helper.js'
 
 let databaseUrl: string
 beforeAll(async () => { databaseUrl = await createTestDatabase() })
@@ -18,19 +18,7 @@ describe('a worker killed after its commit and before the job completed', () => 
     expect(accepted.statusCode).toBe(202)
     const rotationId = json(accepted).rotation.id
 
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/worker-process.ts'], {
-      env: {
-        ...process.env,
-        ...SHORT_LOCKS,
-        DATABASE_URL: ctx.config.DATABASE_URL,
-        REDIS_URL: ctx.config.REDIS_URL,
-        QUEUE_PREFIX: ctx.config.QUEUE_PREFIX,
-        API_KEY_PEPPER: ctx.config.API_KEY_PEPPER,
-        SECRET_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-    onTestFinished(() => { child.kill('SIGKILL') })
+    const child = spawnWorkerProcess(ctx, SHORT_LOCKS)
     let out = ''
     child.stdout.on('data', (d: Buffer) => { out += d.toString() })
     while (!out.includes(`COMMITTED ${rotationId} succeeded`)) {

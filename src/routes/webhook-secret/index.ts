@@ -2,17 +2,16 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { Redis } from 'ioredis'
 import type pg from 'pg'
 import type { Config } from '../../config/config.js'
-import { ROTATION_SCOPES } from '../../auth/api-key-auth.js'
 import { readWebhookSecretMetadata } from '../../db/api-keys-repository.js'
 import { listRotations, TERMINAL_STATUSES } from '../../db/rotations-repository.js'
 import type { HeldSecrets } from '../../domain/held-secrets.js'
 import type { RotationRequests } from '../../domain/rotation-requests.js'
 import { AppError } from '../../errors/app-error.js'
-import { envelope, iso, meta } from '../../http/envelope.js'
+import { envelope, iso } from '../../http/envelope.js'
 import { parseIdempotencyKey, parseWaitPreference } from '../../http/request-headers.js'
-import { decodeCursor, encodeCursor, toRotationListItem, toRotationResource } from '../../http/rotation-resource.js'
-import { requireApiKey } from '../../plugins/api-key-auth.js'
-import { rateLimitHook } from '../../plugins/rate-limit.js'
+import { decodeCursor, pageResponse, UUID_PATTERN } from '../../http/cursor.js'
+import { toRotationListItem, toRotationResource } from '../../http/rotation-resource.js'
+import { customerOnRequest } from '../../plugins/customer-auth.js'
 import { errorResponses } from '../../schemas/common.js'
 import {
   metadataEnvelope, rotateBodySchema, rotateHeadersSchema, rotatedSecretEnvelope, rotationEnvelope, rotationListQuerySchema,
@@ -29,24 +28,20 @@ export interface WebhookSecretRoutesOptions {
 }
 
 export const ROTATIONS_PATH = '/v1/auth/api-keys/me/webhook-secret/rotations'
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const tags = ['webhook secret']
 
 /** Customer routes under /v1/auth/api-keys/me/webhook-secret. */
 export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptions> = async (app, opts) => {
   const { pool, redis, config, rotationRequests, heldSecrets } = opts
   const outcomeDeps = { pool, config, heldSecrets }
-  const onRequest = [
-    requireApiKey(pool, config.API_KEY_PEPPER, ROTATION_SCOPES),
-    rateLimitHook({ redis, limit: config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60, prefix: config.QUEUE_PREFIX }),
-  ]
+  const onRequest = customerOnRequest({ pool, redis, config })
 
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'no-store')
   })
 
   async function ownRotation (id: string, apiKeyId: string) {
-    const row = UUID.test(id) ? await loadRotation(outcomeDeps, id.toLowerCase(), apiKeyId) : undefined
+    const row = UUID_PATTERN.test(id) ? await loadRotation(outcomeDeps, id.toLowerCase(), apiKeyId) : undefined
     if (!row) throw new AppError('RESOURCE_NOT_FOUND', 'No such rotation for this API key.')
     return row
   }
@@ -100,16 +95,10 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
     schema: { tags, summary: 'List rotations, newest first', querystring: rotationListQuerySchema, response: { 200: rotationListSchema, ...errorResponses } },
   }, async (request) => {
     const { limit, cursor } = request.query
-    const after = cursor === undefined ? null : decodeCursor(cursor)
-    if (cursor !== undefined && after === null) throw new AppError('VALIDATION_FAILED', 'querystring.cursor: is not a cursor this API returned')
+    const after = decodeCursor(cursor)
     await heldSecrets.settle({ apiKeyId: request.apiKey.id })
     const page = await listRotations(pool, request.apiKey.id, { limit, after }, config.IDEMPOTENCY_RETENTION_SECONDS)
-    const last = page.rows.at(-1)
-    return {
-      data: page.rows.map(toRotationListItem),
-      pagination: { cursor: page.hasMore && last ? encodeCursor(last) : null, hasMore: page.hasMore, limit },
-      _meta: meta(request),
-    }
+    return pageResponse(request, page, limit, toRotationListItem)
   })
 
   app.post('/rotations/:id/acknowledge', {

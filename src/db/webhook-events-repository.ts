@@ -1,0 +1,134 @@
+import type { Queryable } from './pool.js'
+
+export type WebhookEventType = 'webhook_secret.rotated' | 'webhook_secret.rolled_back' | 'webhook.test'
+export type DeliveryStatus = 'none' | 'pending' | 'retrying' | 'delivered' | 'failed'
+export type SignWith = 'both' | 'current' | 'previous'
+
+export interface WebhookEventRow {
+  id: string
+  apiKeyId: string
+  type: WebhookEventType
+  body: string
+  signWith: SignWith
+  rotationId: string | null
+  status: DeliveryStatus
+  jobId: string
+  attempts: number
+  redeliveries: number
+  lastStatusCode: number | null
+  lastError: string | null
+  createdAt: Date
+  lastAttemptAt: Date | null
+  deliveredAt: Date | null
+  sortKey: string
+}
+
+const COLUMNS = `
+  id, api_key_id as "apiKeyId", type, body, sign_with as "signWith", rotation_id as "rotationId", status,
+  job_id as "jobId", attempts, redeliveries, last_status_code as "lastStatusCode", last_error as "lastError",
+  created_at as "createdAt", last_attempt_at as "lastAttemptAt", delivered_at as "deliveredAt",
+  ((extract(epoch from created_at) * 1000000)::bigint)::text as "sortKey"`
+
+export type NewWebhookEvent = Pick<WebhookEventRow, 'id' | 'apiKeyId' | 'type' | 'body' | 'signWith' | 'rotationId'>
+
+/** Records an event; `none` when the key has no webhook URL (nothing to deliver to). */
+export async function insertWebhookEvent (q: Queryable, e: NewWebhookEvent): Promise<WebhookEventRow> {
+  const { rows } = await q.query<WebhookEventRow>(
+    `insert into webhook_events (id, api_key_id, type, body, sign_with, rotation_id, status, job_id)
+     select $1::uuid, $2::uuid, $3::text, $4::text, $5::text, $6::uuid,
+            case when k.webhook_url is null then 'none' else 'pending' end, $1::text
+     from api_keys k where k.id = $2::uuid
+     returning ${COLUMNS}`,
+    [e.id, e.apiKeyId, e.type, e.body, e.signWith, e.rotationId],
+  )
+  return rows[0]!
+}
+
+export interface DeliveryTarget extends WebhookEventRow {
+  webhookUrl: string | null
+  webhookSecret: string | null
+  /** Only while its retention window is open (Postgres time). */
+  webhookSecretPrevious: string | null
+}
+
+/** An event with what its delivery needs now: the URL and the secrets in force at this moment. */
+export async function findDeliveryTarget (q: Queryable, id: string): Promise<DeliveryTarget | undefined> {
+  const { rows } = await q.query<DeliveryTarget>(
+    `select e.*, k.webhook_url as "webhookUrl", k.webhook_secret as "webhookSecret",
+            case when k.previous_retained_until > now() then k.webhook_secret_previous end as "webhookSecretPrevious"
+     from (select ${COLUMNS} from webhook_events where id = $1::uuid) e
+     join api_keys k on k.id = e."apiKeyId"`,
+    [id],
+  )
+  return rows[0]
+}
+
+export async function recordDeliveryAttempt (
+  q: Queryable,
+  id: string,
+  a: { status: DeliveryStatus; statusCode: number | null; error: string | null },
+) {
+  await q.query(
+    `update webhook_events
+     set status = $2::text, attempts = attempts + 1, last_status_code = $3::int, last_error = $4::text,
+         last_attempt_at = now(), delivered_at = case when $2::text = 'delivered' then now() end, updated_at = now()
+     where id = $1::uuid`,
+    [id, a.status, a.statusCode, a.error],
+  )
+}
+
+export async function findWebhookEvent (q: Queryable, id: string, apiKeyId: string) {
+  const { rows } = await q.query<WebhookEventRow>(
+    `select ${COLUMNS} from webhook_events where id = $1::uuid and api_key_id = $2::uuid`,
+    [id, apiKeyId],
+  )
+  return rows[0]
+}
+
+export async function listWebhookEvents (
+  q: Queryable,
+  apiKeyId: string,
+  page: { limit: number; status: DeliveryStatus | null; after: { sortKey: string; id: string } | null },
+) {
+  const { rows } = await q.query<WebhookEventRow>(
+    `select ${COLUMNS} from webhook_events
+     where api_key_id = $1::uuid and ($2::text is null or status = $2::text)
+       and ($3::bigint is null
+            or (created_at, id) < ('epoch'::timestamptz + $3::bigint * interval '1 microsecond', $4::uuid))
+     order by created_at desc, id desc
+     limit $5::int`,
+    [apiKeyId, page.status, page.after?.sortKey ?? null, page.after?.id ?? null, page.limit + 1],
+  )
+  return { rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit }
+}
+
+/**
+ * Starts a redelivery under a new job id, unless `limit` redeliveries were made already.
+ * Returns the updated event, or undefined when the limit is reached.
+ */
+export async function startRedelivery (q: Queryable, id: string, apiKeyId: string, limit: number) {
+  const { rows } = await q.query<WebhookEventRow>(
+    `update webhook_events
+     set redeliveries = redeliveries + 1, status = 'pending', job_id = id::text || '-r' || (redeliveries + 1),
+         last_error = null, last_status_code = null, updated_at = now()
+     where id = $1::uuid and api_key_id = $2::uuid and redeliveries < $3::int
+     returning ${COLUMNS}`,
+    [id, apiKeyId, limit],
+  )
+  return rows[0]
+}
+
+/** Deliveries that should be under way; the reconciler checks their jobs. */
+export async function findStaleUndelivered (q: Queryable, olderThanMs: number, limit: number) {
+  const { rows } = await q.query<{ id: string; jobId: string }>(
+    `select id, job_id as "jobId" from webhook_events
+     where status in ('pending', 'retrying') and updated_at < now() - make_interval(secs => $1::float8 / 1000)
+     order by updated_at limit $2::int`,
+    [olderThanMs, limit],
+  )
+  return rows
+}
+
+export async function touchWebhookEvent (q: Queryable, id: string) {
+  await q.query('update webhook_events set updated_at = now() where id = $1::uuid', [id])
+}

@@ -1,0 +1,21 @@
+import type { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+import type { Config } from '../config/config.js'
+import { createDeliveryQueue, type DeliveryQueue } from './delivery-queue.js'
+import { createRotationQueue, type RotationQueue } from './rotation-queue.js'
+
+export interface Queues { rotations: RotationQueue; deliveries: DeliveryQueue }
+
+/** The queue handles a process adds jobs with, on one fail-fast connection (Queues never block). */
+export function createQueues (connection: Redis, config: Config, log: Logger): Queues {
+  return {
+    rotations: createRotationQueue(connection, config.QUEUE_PREFIX, log),
+    deliveries: createDeliveryQueue(connection, config.QUEUE_PREFIX, log, {
+      maxAttempts: config.DELIVERY_MAX_ATTEMPTS, baseMs: config.DELIVERY_BACKOFF_BASE_MS, capMs: config.DELIVERY_BACKOFF_CAP_MS,
+    }),
+  }
+}
+
+export async function closeQueues (queues: Queues) {
+  await Promise.allSettled([queues.rotations.close(), queues.deliveries.close()])
+}

@@ -1,0 +1,78 @@
+import { UnrecoverableError, type Job } from 'bullmq'
+import type pg from 'pg'
+import type { Logger } from 'pino'
+import type { Config } from '../src/config/config.js'
+import { aad, type SecretBox } from '../src/crypto/secret-box.js'
+import { findDeliveryTarget, recordDeliveryAttempt, type DeliveryTarget } from '../src/db/webhook-events-repository.js'
+import type { sendWebhook } from '../src/delivery/http-sender.js'
+import { deliveryJobData, type DeliveryJobData, type DeliveryJobResult } from '../src/queue/delivery-queue.js'
+import { SIGNATURE_HEADER, signPayload } from '../src/signing/index.js'
+
+export const USER_AGENT = 'Kash-Webhooks/1.0 (+/v1/docs)'
+
+export interface DeliverProcessorDeps {
+  pool: pg.Pool
+  secretBox: SecretBox
+  config: Pick<Config, 'DELIVERY_TIMEOUT_MS' | 'WEBHOOK_ALLOW_PRIVATE_ADDRESSES'>
+  log: Logger
+  send: typeof sendWebhook
+}
+
+/** The secrets to sign with, as they are in force now (previous only while its window is open). */
+function signingSecrets (target: DeliveryTarget, secretBox: SecretBox): string[] {
+  const current = secretBox.decrypt(target.webhookSecret!, aad.current(target.apiKeyId))
+  const previous = target.webhookSecretPrevious === null ? null : secretBox.decrypt(target.webhookSecretPrevious, aad.previous(target.apiKeyId))
+  switch (target.signWith) {
+    case 'current': return [current]
+    case 'previous': return previous === null ? [] : [previous]
+    case 'both': return previous === null ? [current] : [current, previous]
+  }
+}
+
+/**
+ * Delivers one webhook event: POST the fixed body, signed at send time. 2xx delivered; 408, 429,
+ * 5xx, timeouts and network errors are retried by BullMQ (jittered exponential backoff, capped);
+ * anything else fails for good. At-least-once: a repeated job of a delivered event sends nothing.
+ */
+export function createDeliverProcessor ({ pool, secretBox, config, log, send }: DeliverProcessorDeps) {
+  return async function processDelivery (job: Job<DeliveryJobData, DeliveryJobResult>): Promise<DeliveryJobResult> {
+    const parsed = deliveryJobData.safeParse(job.data)
+    if (!parsed.success) throw new UnrecoverableError('invalid delivery job data')
+    const { eventId } = parsed.data
+    const jobLog = log.child({ jobId: job.id, queue: job.queueName, eventId })
+
+    const target = await findDeliveryTarget(pool, eventId)
+    if (!target) throw new UnrecoverableError(`event ${eventId} does not exist`)
+    // A delivered event, or a job superseded by a redelivery, sends nothing.
+    if (target.status === 'delivered' || target.status === 'none' || target.jobId !== job.id) return { eventId, status: target.status }
+    if (target.webhookUrl === null) {
+      await recordDeliveryAttempt(pool, eventId, { status: 'failed', statusCode: null, error: 'no webhook URL configured' })
+      return { eventId, status: 'failed' }
+    }
+    const secrets = signingSecrets(target, secretBox)
+    if (secrets.length === 0) {
+      await recordDeliveryAttempt(pool, eventId, { status: 'failed', statusCode: null, error: 'no previous secret to sign with' })
+      return { eventId, status: 'failed' }
+    }
+
+    const result = await send({
+      url: target.webhookUrl,
+      body: target.body,
+      headers: {
+        'content-type': 'application/json',
+        [SIGNATURE_HEADER.toLowerCase()]: signPayload(target.body, secrets, Date.now()),
+        'x-kash-event-id': eventId,
+        'user-agent': USER_AGENT,
+      },
+      timeoutMs: config.DELIVERY_TIMEOUT_MS,
+      allowPrivateAddresses: config.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
+    })
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
+    const status = result.outcome === 'delivered' ? 'delivered' : result.outcome === 'retry' && !lastAttempt ? 'retrying' : 'failed'
+    const error = result.outcome === 'delivered' ? null : result.error
+    await recordDeliveryAttempt(pool, eventId, { status, statusCode: result.statusCode, error })
+    jobLog.info({ status, statusCode: result.statusCode, attempt: job.attemptsMade + 1, error }, 'delivery attempted')
+    if (status === 'retrying') throw new Error(`delivery attempt failed: ${error}`)
+    return { eventId, status }
+  }
+}
