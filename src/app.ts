@@ -17,6 +17,10 @@ import { withTimeout } from './util/with-timeout.js'
 import type { Queues } from './queue/queues.js'
 import { enqueueDelivery } from './queue/delivery-queue.js'
 import { enqueueRotation } from './queue/rotation-queue.js'
+import { queueDashboardPlugin } from './plugins/queue-dashboard.js'
+import { adminReadRoutes } from './routes/admin/api-keys-and-audit.js'
+import { operatorActionRoutes } from './routes/admin/operator-actions.js'
+import { customerAuditRoutes } from './routes/audit-events/index.js'
 import { errorRoutes } from './routes/errors/index.js'
 import { healthRoutes } from './routes/health/index.js'
 import { EVENTS_PATH, webhookEventRoutes } from './routes/webhook-events/index.js'
@@ -85,6 +89,10 @@ export async function buildApp (deps: AppDeps) {
   await app.register(webhookSecretRoutes, { prefix: webhookSecretPrefix, pool, redis, config, rotationRequests, heldSecrets })
   await app.register(testDeliveryRoutes, { prefix: webhookSecretPrefix, pool, redis, config, deliveries })
   await app.register(webhookEventRoutes, { prefix: EVENTS_PATH, pool, redis, config, deliveries })
+  await app.register(customerAuditRoutes, { pool, redis, config })
+  await app.register(operatorActionRoutes, { prefix: '/v1/admin', pool, config, rotationRequests, heldSecrets })
+  await app.register(adminReadRoutes, { prefix: '/v1/admin', pool, config })
+  await app.register(queueDashboardPlugin, { pool, config, queues })
 
   return app
 }

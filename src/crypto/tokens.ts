@@ -3,6 +3,7 @@ import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
 export const API_KEY_PATTERN = /^kash_(live|test)_[0-9A-Za-z]{32}$/
+export const OPERATOR_TOKEN_PATTERN = /^kash_op_[0-9A-Za-z]{40}$/
 
 export type KeyEnv = 'live' | 'test'
 
@@ -15,6 +16,11 @@ function base62 (length: number) {
 /** `kash_<env>_<32 base62>`, about 190 bits of entropy. */
 export function generateApiKey (env: KeyEnv) {
   return `kash_${env}_${base62(32)}`
+}
+
+/** `kash_op_<40 base62>`, about 238 bits; shown once at issuance. */
+export function generateOperatorToken () {
+  return `kash_op_${base62(40)}`
 }
 
 /** `whsec_` + base64url of 32 random bytes. */

@@ -16,6 +16,8 @@ export interface ApiKeyForRotation {
   webhookSecret: string | null
   webhookSecretPrevious: string | null
   previousRetainedUntil: Date | null
+  /** Whether the previous secret's window is still open (Postgres time). */
+  previousInWindow: boolean
   secretVersion: number
   revoked: boolean
   cooldownEndsAt: Date | null
@@ -65,8 +67,9 @@ export async function lockApiKeyForRotation (q: Queryable, id: string, cooldownS
   const { rows } = await q.query<ApiKeyForRotation>(
     `select id, webhook_url as "webhookUrl", webhook_secret as "webhookSecret",
             webhook_secret_previous as "webhookSecretPrevious",
-            previous_retained_until as "previousRetainedUntil", secret_version as "secretVersion",
-            revoked_at is not null as revoked,
+            previous_retained_until as "previousRetainedUntil",
+            coalesce(previous_retained_until > now(), false) as "previousInWindow",
+            secret_version as "secretVersion", revoked_at is not null as revoked,
             secret_rotated_at + make_interval(secs => $2::int) as "cooldownEndsAt",
             coalesce(secret_rotated_at + make_interval(secs => $2::int) > now(), false) as "cooldownActive",
             last_rotation_id as "lastRotationId"
@@ -79,27 +82,35 @@ export async function lockApiKeyForRotation (q: Queryable, id: string, cooldownS
 }
 
 export interface SecretSlots {
+  /** Encrypted current secret. */
   current: string
+  /** Encrypted previous secret, or null to clear the slot. */
   previous: string | null
-  /** null when previous is null; otherwise the seconds from now() it is kept. */
-  retainSeconds: number | null
+  /** With a previous secret: restart its window for this long (seconds from now()), or keep the window it has. */
+  previousWindow: { restartSeconds: number } | 'keep'
+  /** A rotation (customer or recovery) starts the cooldown and bumps the version; other changes say so. */
+  startsCooldown: boolean
+  bumpsVersion: boolean
   rotationId: string
 }
 
-/** Writes new slots after a rotation; `secret_rotated_at := now()` starts the cooldown. */
-export async function writeRotatedSecrets (q: Queryable, id: string, slots: SecretSlots) {
+/** Writes a key's secret slots; the caller holds the row lock (lockApiKeyForRotation). */
+export async function writeSecretSlots (q: Queryable, id: string, slots: SecretSlots) {
   const { rows } = await q.query<{ rotatedAt: Date; previousRetainedUntil: Date | null; secretVersion: number }>(
     `update api_keys
      set webhook_secret = $2::text,
          webhook_secret_previous = $3::text,
-         previous_retained_until = now() + make_interval(secs => $4::int),
-         secret_rotated_at = now(),
-         last_rotation_id = $5::uuid,
-         secret_version = secret_version + 1
+         previous_retained_until = case when $3::text is null then null
+                                        when $4::int is null then previous_retained_until
+                                        else now() + make_interval(secs => $4::int) end,
+         secret_rotated_at = case when $5::boolean then now() else secret_rotated_at end,
+         last_rotation_id = case when $5::boolean then $6::uuid else last_rotation_id end,
+         secret_version = secret_version + case when $7::boolean then 1 else 0 end
      where id = $1::uuid
-     returning secret_rotated_at as "rotatedAt", previous_retained_until as "previousRetainedUntil",
+     returning now() as "rotatedAt", previous_retained_until as "previousRetainedUntil",
                secret_version as "secretVersion"`,
-    [id, slots.current, slots.previous, slots.retainSeconds, slots.rotationId],
+    [id, slots.current, slots.previous, slots.previousWindow === 'keep' ? null : slots.previousWindow.restartSeconds,
+      slots.startsCooldown, slots.rotationId, slots.bumpsVersion],
   )
   return rows[0]!
 }
@@ -188,6 +199,30 @@ export async function revokeApiKey (q: Queryable, id: string): Promise<{ revoked
      where k.id = old.id
      returning k.revoked_at as "revokedAt", old.revoked_at is not null as "alreadyRevoked"`,
     [id],
+  )
+  return rows[0]
+}
+
+export interface ApiKeyOperatorView extends ApiKeyListRow {
+  rotatedAt: Date | null
+  previousRetainedUntil: Date | null
+  previousHeld: boolean
+  cooldownEndsAt: Date | null
+}
+
+/** A key as operators see it: metadata and secret versions, never a secret. */
+export async function findApiKeyForOperator (q: Queryable, id: string, cooldownSeconds: number): Promise<ApiKeyOperatorView | undefined> {
+  const { rows } = await q.query<ApiKeyOperatorView>(
+    `select id, owner_id as "ownerId", env, key_prefix as "keyPrefix", scopes,
+            ip_allowlist::text[] as "ipAllowlist", webhook_url as "webhookUrl",
+            secret_version as "secretVersion", created_at as "createdAt",
+            expires_at as "expiresAt", revoked_at as "revokedAt", secret_rotated_at as "rotatedAt",
+            previous_retained_until as "previousRetainedUntil",
+            coalesce(webhook_secret_previous is not null and previous_retained_until > now(), false) as "previousHeld",
+            case when secret_rotated_at + make_interval(secs => $2::int) > now()
+                 then secret_rotated_at + make_interval(secs => $2::int) end as "cooldownEndsAt"
+     from api_keys where id = $1::uuid`,
+    [id, cooldownSeconds],
   )
   return rows[0]
 }

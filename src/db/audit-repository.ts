@@ -21,3 +21,30 @@ export async function insertAuditEvent (q: Queryable, e: AuditEvent) {
     [e.actorType, e.actor, e.action, e.apiKeyId ?? null, e.rotationId ?? null, e.requestId ?? null, e.sourceIp ?? null, e.reason ?? null, JSON.stringify(e.details ?? {})],
   )
 }
+
+export interface AuditEventRow {
+  id: string
+  at: Date
+  actorType: AuditEvent['actorType']
+  actor: string
+  action: string
+  apiKeyId: string | null
+  rotationId: string | null
+  requestId: string | null
+  sourceIp: string | null
+  reason: string | null
+  details: Record<string, unknown>
+}
+
+/** Newest first; `beforeId` is the cursor (ids only grow). */
+export async function listAuditEvents (q: Queryable, page: { apiKeyId: string | null; limit: number; beforeId: string | null }) {
+  const { rows } = await q.query<AuditEventRow>(
+    `select id::text, at, actor_type as "actorType", actor, action, api_key_id as "apiKeyId", rotation_id as "rotationId",
+            request_id as "requestId", host(source_ip) as "sourceIp", reason, details
+     from audit_events
+     where ($1::uuid is null or api_key_id = $1::uuid) and ($2::bigint is null or id < $2::bigint)
+     order by id desc limit $3::int`,
+    [page.apiKeyId, page.beforeId, page.limit + 1],
+  )
+  return { rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit }
+}

@@ -2,11 +2,12 @@ import type pg from 'pg'
 import type { Config } from '../config/config.js'
 import { aad, type SecretBox } from '../crypto/secret-box.js'
 import { generateWebhookSecret } from '../crypto/tokens.js'
-import { lockApiKeyForRotation, writeRotatedSecrets } from '../db/api-keys-repository.js'
+import { lockApiKeyForRotation, writeSecretSlots, type ApiKeyForRotation, type SecretSlots } from '../db/api-keys-repository.js'
 import { insertAuditEvent } from '../db/audit-repository.js'
 import { withTransaction } from '../db/pool.js'
-import { recordWebhookEvent } from './webhook-events.js'
 import { lockRotation, markRefused, markSucceeded, TERMINAL_STATUSES, type RotationRow, type RotationStatus } from '../db/rotations-repository.js'
+import type { WebhookEventType } from '../db/webhook-events-repository.js'
+import { recordWebhookEvent } from './webhook-events.js'
 
 export interface RotationRuleDeps {
   pool: pg.Pool
@@ -24,11 +25,67 @@ export interface RotationOutcome {
 /** A broken invariant (a job naming no rotation, an unknown kind): retrying cannot help. */
 export class RotationInvariantError extends Error {}
 
+interface Refusal { status: 'rejected' | 'failed'; code: string; detail: string; retryAfterAt?: Date | null; cooldownRotationId?: string | null }
+interface Change {
+  slots: Omit<SecretSlots, 'rotationId'>
+  /** A new secret handed to the requester, held until fetched and acknowledged. */
+  held: string | null
+  audit: string
+  event: WebhookEventType | null
+}
+
 /**
  * The rotation rule: the only code that changes a key's secrets, one transaction per run. Safe to
  * run any number of times for the same rotation: a finished rotation is returned as it stands.
  */
 export function createRotationRule ({ pool, config, secretBox }: RotationRuleDeps) {
+  const retention = { restartSeconds: config.PREVIOUS_SECRET_RETENTION_SECONDS }
+  const encryptCurrent = (key: ApiKeyForRotation, secret: string) => secretBox.encrypt(secret, aad.current(key.id))
+
+  /** What each kind of rotation does to the slots (SPEC 5 and 6), or why it must not. */
+  function plan (rotation: RotationRow, key: ApiKeyForRotation, current: string): Change | Refusal {
+    switch (rotation.kind) {
+      case 'customer': {
+        // Inside the cooldown a customer rotation is rejected, decided here under the lock with Postgres time.
+        if (key.cooldownActive) {
+          return { status: 'rejected', code: 'WEBHOOK_SECRET_ROTATION_COOLDOWN', detail: 'A rotation of this key succeeded less than the cooldown ago; this one was not applied.', retryAfterAt: key.cooldownEndsAt, cooldownRotationId: key.lastRotationId }
+        }
+        // previous := current (its window restarts), current := a fresh secret.
+        const fresh = generateWebhookSecret()
+        return {
+          slots: { current: encryptCurrent(key, fresh), previous: secretBox.encrypt(current, aad.previous(key.id)), previousWindow: retention, startsCooldown: true, bumpsVersion: true },
+          held: fresh, audit: 'webhook_secret.rotated', event: 'webhook_secret.rotated',
+        }
+      }
+      case 'operator_recover': {
+        // The customer lost the newest secret: it is discarded; previous, the last secret they really have, is kept and its window restarts.
+        const fresh = generateWebhookSecret()
+        return {
+          slots: { current: encryptCurrent(key, fresh), previous: key.webhookSecretPrevious, previousWindow: retention, startsCooldown: true, bumpsVersion: true },
+          held: fresh, audit: 'webhook_secret.recovered', event: 'webhook_secret.rotated',
+        }
+      }
+      case 'operator_rollback': {
+        if (key.webhookSecretPrevious === null) return { status: 'failed', code: 'NO_PREVIOUS_SECRET', detail: 'The key holds no previous secret to roll back to.' }
+        if (!key.previousInWindow) return { status: 'failed', code: 'ROLLBACK_WINDOW_CLOSED', detail: `The previous secret's window ended at ${key.previousRetainedUntil?.toISOString()}; use a recovery rotation instead.` }
+        // current := previous; the failed secret is discarded; previous := null, so dual-signing stops.
+        const previous = secretBox.decrypt(key.webhookSecretPrevious, aad.previous(key.id))
+        return {
+          slots: { current: encryptCurrent(key, previous), previous: null, previousWindow: 'keep', startsCooldown: false, bumpsVersion: true },
+          held: null, audit: 'webhook_secret.rolled_back', event: 'webhook_secret.rolled_back',
+        }
+      }
+      case 'operator_expire_previous':
+        // The old secret leaked: previous := null now, dual-signing stops. Nothing to expire is not an error.
+        return {
+          slots: { current: key.webhookSecret!, previous: null, previousWindow: 'keep', startsCooldown: false, bumpsVersion: false },
+          held: null, audit: 'webhook_secret.previous_expired', event: null,
+        }
+      default:
+        throw new RotationInvariantError(`unknown rotation kind ${String(rotation.kind)}`)
+    }
+  }
+
   async function run (rotationId: string): Promise<RotationOutcome> {
     return withTransaction(pool, async (client) => {
       // 1. Lock the rotation; if it already finished, a stalled or repeated job changes nothing.
@@ -36,59 +93,30 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
       if (!rotation) throw new RotationInvariantError(`rotation ${rotationId} does not exist`)
       if (TERMINAL_STATUSES.includes(rotation.status)) return { rotationId, status: rotation.status }
 
-      // 2. Lock the key row: rotations of one key run one after another from here on.
+      // 2. Lock the key row: changes to one key's secrets run one after another from here on.
       const key = await lockApiKeyForRotation(client, rotation.apiKeyId, config.ROTATION_COOLDOWN_SECONDS)
-      if (key.revoked) {
-        return refuse(client, rotation, 'failed', 'API_KEY_REVOKED', 'The API key was revoked before the rotation ran; nothing was changed.')
-      }
-      if (key.webhookSecret === null) {
-        return refuse(client, rotation, 'failed', 'WEBHOOK_NOT_CONFIGURED', 'The API key has no webhook configured, so it has no secret to rotate.')
-      }
+      if (key.revoked) return refuse(client, rotation, { status: 'failed', code: 'API_KEY_REVOKED', detail: 'The API key was revoked before the rotation ran; nothing was changed.' })
+      if (key.webhookSecret === null) return refuse(client, rotation, { status: 'failed', code: 'WEBHOOK_NOT_CONFIGURED', detail: 'The API key has no webhook configured, so it has no secret to change.' })
 
-      // 3. Customer rotations inside the cooldown are rejected, decided here under the lock with Postgres time.
-      if (rotation.kind === 'customer' && key.cooldownActive) {
-        return refuse(client, rotation, 'rejected', 'WEBHOOK_SECRET_ROTATION_COOLDOWN',
-          'A rotation of this key succeeded less than the cooldown ago; this one was not applied.',
-          { retryAfterAt: key.cooldownEndsAt, cooldownRotationId: key.lastRotationId })
-      }
-      if (rotation.kind !== 'customer') throw new RotationInvariantError(`rotation kind ${rotation.kind} is not handled by this rule yet`)
+      // 3. Decide the change for this kind, or refuse it.
+      const change = plan(rotation, key, secretBox.decrypt(key.webhookSecret, aad.current(key.id)))
+      if ('code' in change) return refuse(client, rotation, change)
 
-      // 4. previous := current (its window restarts), current := a fresh secret, version + 1.
-      const current = secretBox.decrypt(key.webhookSecret, aad.current(key.id))
-      const fresh = generateWebhookSecret()
-      const written = await writeRotatedSecrets(client, key.id, {
-        current: secretBox.encrypt(fresh, aad.current(key.id)),
-        previous: secretBox.encrypt(current, aad.previous(key.id)),
-        retainSeconds: config.PREVIOUS_SECRET_RETENTION_SECONDS,
-        rotationId,
-      })
-
-      // 5. The rotation succeeds and holds the new secret until its requester has it.
+      // 4. Write the slots; the rotation succeeds and holds any new secret until its requester has it.
+      const written = await writeSecretSlots(client, key.id, { ...change.slots, rotationId })
       await markSucceeded(client, rotationId, {
         ...written,
-        heldSecret: secretBox.encrypt(fresh, aad.held(rotationId)),
+        heldSecret: change.held === null ? null : secretBox.encrypt(change.held, aad.held(rotationId)),
         holdSeconds: config.SECRET_HOLD_SECONDS,
       })
-      await insertAuditEvent(client, {
-        ...auditContext(rotation),
-        action: 'webhook_secret.rotated',
-        details: { kind: rotation.kind, secretVersion: written.secretVersion, previousRetainedUntil: written.previousRetainedUntil },
-      })
+      const facts = { kind: rotation.kind, secretVersion: written.secretVersion, previousRetainedUntil: written.previousRetainedUntil?.toISOString() ?? null }
+      await insertAuditEvent(client, { ...auditContext(rotation), action: change.audit, details: facts })
 
-      // 6. Announce it to the webhook (signed with both secrets while the window is open).
+      // 5. Announce it to the webhook, in the same transaction (signed at send time with the secrets then in force).
+      if (change.event === null) return { rotationId, status: 'succeeded' }
       const event = await recordWebhookEvent(client, {
-        apiKeyId: key.id,
-        type: 'webhook_secret.rotated',
-        createdAt: written.rotatedAt,
-        rotationId,
-        data: {
-          apiKeyId: key.id,
-          rotationId,
-          kind: rotation.kind,
-          secretVersion: written.secretVersion,
-          rotatedAt: written.rotatedAt.toISOString(),
-          previousRetainedUntil: written.previousRetainedUntil?.toISOString() ?? null,
-        },
+        apiKeyId: key.id, type: change.event, createdAt: written.rotatedAt, rotationId,
+        data: { apiKeyId: key.id, rotationId, ...facts, at: written.rotatedAt.toISOString() },
       })
       return { rotationId, status: 'succeeded', event }
     })
@@ -109,19 +137,12 @@ function auditContext (rotation: RotationRow) {
   }
 }
 
-async function refuse (
-  client: pg.PoolClient,
-  rotation: RotationRow,
-  status: 'rejected' | 'failed',
-  errorCode: string,
-  errorDetail: string,
-  extra: { retryAfterAt?: Date | null; cooldownRotationId?: string | null } = {},
-): Promise<RotationOutcome> {
-  await markRefused(client, rotation.id, { status, errorCode, errorDetail, ...extra })
+async function refuse (client: pg.PoolClient, rotation: RotationRow, r: Refusal): Promise<RotationOutcome> {
+  await markRefused(client, rotation.id, { status: r.status, errorCode: r.code, errorDetail: r.detail, retryAfterAt: r.retryAfterAt, cooldownRotationId: r.cooldownRotationId })
   await insertAuditEvent(client, {
     ...auditContext(rotation),
-    action: status === 'rejected' ? 'webhook_secret.rotation_rejected' : 'webhook_secret.rotation_failed',
-    details: { kind: rotation.kind, errorCode },
+    action: r.status === 'rejected' ? 'webhook_secret.rotation_rejected' : 'webhook_secret.rotation_failed',
+    details: { kind: rotation.kind, errorCode: r.code },
   })
-  return { rotationId: rotation.id, status }
+  return { rotationId: rotation.id, status: r.status }
 }

@@ -17,11 +17,19 @@ export interface OutcomeDeps {
 }
 
 export function requestActor (request: FastifyRequest): Actor {
-  return { actorType: 'customer', actor: request.apiKey.id, requestId: request.id, sourceIp: request.ip }
+  return request.operator
+    ? { actorType: 'operator', actor: request.operator.name, requestId: request.id, sourceIp: request.ip }
+    : { actorType: 'customer', actor: request.apiKey.id, requestId: request.id, sourceIp: request.ip }
 }
 
-/** Loads a rotation as this key sees it, after making any lapsed hold final. */
-export async function loadRotation (deps: OutcomeDeps, id: string, apiKeyId: string) {
+/** A refused rotation as the problem that refused it. */
+export function refusalError (row: RotationRow) {
+  const code = row.errorCode !== null && isErrorCode(row.errorCode) ? row.errorCode : 'INTERNAL_ERROR'
+  return new AppError(code, row.errorDetail ?? 'The rotation failed.', { extensions: { rotationId: row.id } })
+}
+
+/** Loads a rotation (as this key sees it, or any for operators), after making any lapsed hold final. */
+export async function loadRotation (deps: OutcomeDeps, id: string, apiKeyId: string | null) {
   await deps.heldSecrets.settle({ rotationId: id })
   return findRotation(deps.pool, id, apiKeyId, deps.config.IDEMPOTENCY_RETENTION_SECONDS)
 }
@@ -54,10 +62,7 @@ export async function sendRotateOutcome (
     const gate = await readRotationGate(deps.pool, waited.apiKeyId, deps.config.ROTATION_COOLDOWN_SECONDS)
     throw cooldownError(gate, opts.locationBase)
   }
-  if (waited.status === 'failed') {
-    const code = waited.errorCode !== null && isErrorCode(waited.errorCode) ? waited.errorCode : 'INTERNAL_ERROR'
-    throw new AppError(code, waited.errorDetail ?? 'The rotation failed.', { extensions: { rotationId: waited.id } })
-  }
+  if (waited.status === 'failed') throw refusalError(waited)
   // A client that hung up gets nothing: revealing now would start the grace for a response never sent.
   if (waited.status === 'succeeded' && !opts.clientGone) {
     const row = (await loadRotation(deps, waited.id, waited.apiKeyId)) ?? waited

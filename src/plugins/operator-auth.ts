@@ -1,0 +1,17 @@
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
+import type pg from 'pg'
+import { authenticateOperator } from '../auth/operator-auth.js'
+import type { OperatorRow } from '../db/operator-tokens-repository.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    operator: OperatorRow
+  }
+}
+
+/** An onRequest hook for /v1/admin/* and the queue dashboard: a live operator token or nothing. */
+export function requireOperator (pool: pg.Pool, pepper: string): onRequestAsyncHookHandler {
+  return async function operatorAuth (request: FastifyRequest, _reply: FastifyReply) {
+    request.operator = await authenticateOperator(pool, pepper, request.headers)
+  }
+}

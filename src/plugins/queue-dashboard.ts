@@ -1,0 +1,26 @@
+import { createBullBoard } from '@bull-board/api'
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
+import { FastifyAdapter } from '@bull-board/fastify'
+import type { FastifyPluginAsync } from 'fastify'
+import type pg from 'pg'
+import type { Config } from '../config/config.js'
+import type { Queues } from '../queue/queues.js'
+import { requireOperator } from './operator-auth.js'
+
+export const QUEUE_DASHBOARD_PATH = '/admin/queues'
+
+/**
+ * The BullMQ dashboard for operators, behind operator auth. Read-only: every change to a rotation
+ * or delivery goes through the audited paths (and the reconciler re-adds what a removal would lose).
+ * Jobs hold ids and status only, so the dashboard shows no secret.
+ */
+export const queueDashboardPlugin: FastifyPluginAsync<{ pool: pg.Pool; config: Config; queues: Queues }> = async (app, { pool, config, queues }) => {
+  app.addHook('onRequest', requireOperator(pool, config.API_KEY_PEPPER))
+  const serverAdapter = new FastifyAdapter()
+  serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH)
+  createBullBoard({
+    queues: [new BullMQAdapter(queues.rotations, { readOnlyMode: true }), new BullMQAdapter(queues.deliveries, { readOnlyMode: true })],
+    serverAdapter,
+  })
+  await app.register(serverAdapter.registerPlugin(), { prefix: QUEUE_DASHBOARD_PATH })
+}

@@ -1,0 +1,95 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type pg from 'pg'
+import type { Config } from '../../config/config.js'
+import { findApiKeyForOperator } from '../../db/api-keys-repository.js'
+import { findRotation, TERMINAL_STATUSES, type RotationKind } from '../../db/rotations-repository.js'
+import type { HeldSecrets } from '../../domain/held-secrets.js'
+import type { RotationRequests } from '../../domain/rotation-requests.js'
+import { AppError } from '../../errors/app-error.js'
+import { UUID_PATTERN } from '../../http/cursor.js'
+import { envelope } from '../../http/envelope.js'
+import { parseIdempotencyKey, parseWaitPreference } from '../../http/request-headers.js'
+import { toRotationResource } from '../../http/rotation-resource.js'
+import { requireOperator } from '../../plugins/operator-auth.js'
+import { keyIdParamsSchema, operatorActionBodySchema } from '../../schemas/admin.js'
+import { errorResponses } from '../../schemas/common.js'
+import { rotateHeadersSchema, rotationEnvelope, rotationParamsSchema } from '../../schemas/webhook-secret.js'
+import { loadRotation, refusalError, requestActor } from '../webhook-secret/rotation-outcome.js'
+
+export interface OperatorActionRoutesOptions { pool: pg.Pool; config: Config; rotationRequests: RotationRequests; heldSecrets: HeldSecrets }
+
+export const ADMIN_ROTATIONS_PATH = '/v1/admin/rotations'
+const tags = ['operator']
+
+const ACTIONS: { path: string; kind: RotationKind; summary: string }[] = [
+  { path: 'rollback', kind: 'operator_rollback', summary: 'Roll back: current := previous within its window; the failed secret is discarded, dual-signing stops' },
+  { path: 'recover', kind: 'operator_recover', summary: 'Recovery rotation: a fresh current, previous kept and its window restarted; not blocked by the cooldown' },
+  { path: 'expire-previous', kind: 'operator_expire_previous', summary: 'Expire the previous secret now (it leaked); dual-signing stops' },
+]
+
+/** SPEC 6: operator actions, run by the worker like customer rotations, each audited with its reason. */
+export const operatorActionRoutes: FastifyPluginAsyncZod<OperatorActionRoutesOptions> = async (app, opts) => {
+  const { pool, config, rotationRequests, heldSecrets } = opts
+  const deps = { pool, config, heldSecrets }
+  app.addHook('onRequest', requireOperator(pool, config.API_KEY_PEPPER))
+  app.addHook('onSend', async (_request, reply) => { reply.header('cache-control', 'no-store') })
+  const notFound = (what: string) => new AppError('RESOURCE_NOT_FOUND', `No such ${what}.`)
+
+  for (const action of ACTIONS) {
+    app.post(`/api-keys/:keyId/webhook-secret/${action.path}`, {
+      schema: { tags, summary: action.summary, params: keyIdParamsSchema, headers: rotateHeadersSchema, body: operatorActionBodySchema, response: { 200: rotationEnvelope, 202: rotationEnvelope, ...errorResponses } },
+    }, async (request, reply) => {
+      const clientGone = new AbortController()
+      reply.raw.once('close', () => clientGone.abort())
+      const { keyId } = request.params
+      if (!UUID_PATTERN.test(keyId) || !(await findApiKeyForOperator(pool, keyId, config.ROTATION_COOLDOWN_SECONDS))) throw notFound('API key')
+      const { rotation, replayed } = await rotationRequests.request({
+        apiKeyId: keyId.toLowerCase(),
+        kind: action.kind,
+        idempotencyKey: parseIdempotencyKey(request.headers['idempotency-key']),
+        reason: request.body.reason,
+        actor: request.operator.name,
+        requestId: request.id,
+        sourceIp: request.ip,
+      }, ADMIN_ROTATIONS_PATH)
+      const waitMs = parseWaitPreference(request.headers.prefer, config.ROTATE_WAIT_DEFAULT_MS, config.ROTATE_WAIT_MAX_MS)
+      const waited = TERMINAL_STATUSES.includes(rotation.status) ? rotation : await rotationRequests.waitForOutcome(rotation, waitMs, clientGone.signal)
+
+      if (replayed) reply.header('idempotent-replayed', 'true')
+      reply.header('location', `${ADMIN_ROTATIONS_PATH}/${waited.id}`)
+      const meta = replayed ? { idempotent: true } : {}
+      if (waited.status === 'failed' || waited.status === 'rejected') throw refusalError(waited)
+      if (waited.status !== 'succeeded' || clientGone.signal.aborted) {
+        reply.header('retry-after', '1')
+        return reply.code(202).send(envelope(request, 'rotation', toRotationResource(waited), { ...meta, message: 'Accepted; poll the Location URL.' }))
+      }
+      const row = (await loadRotation(deps, waited.id, null))!
+      const revealed = await heldSecrets.reveal(row, requestActor(request))
+      return reply.code(200).send(envelope(request, 'rotation', toRotationResource(revealed?.rotation ?? row, revealed?.secret ?? null), {
+        ...meta,
+        message: revealed ? 'Done. Hand the new secret to the customer over the support channel, then acknowledge the rotation.' : 'Done.',
+      }))
+    })
+  }
+
+  app.get('/rotations/:id', {
+    schema: { tags, summary: 'An operator action or rotation; a recovery carries its new secret while held', params: rotationParamsSchema, response: { 200: rotationEnvelope, ...errorResponses } },
+  }, async (request) => {
+    const row = UUID_PATTERN.test(request.params.id) ? await loadRotation(deps, request.params.id.toLowerCase(), null) : undefined
+    if (!row) throw notFound('rotation')
+    // Customer rotations' secrets belong to the customer: operators see them only as metadata.
+    const revealed = row.kind === 'operator_recover' ? await heldSecrets.reveal(row, requestActor(request)) : null
+    return envelope(request, 'rotation', toRotationResource(revealed?.rotation ?? row, revealed?.secret ?? null))
+  })
+
+  app.post('/rotations/:id/acknowledge', {
+    schema: { tags, summary: 'The recovered secret was handed over: erase the held copy', params: rotationParamsSchema, response: { 200: rotationEnvelope, ...errorResponses } },
+  }, async (request) => {
+    const row = UUID_PATTERN.test(request.params.id) ? await findRotation(pool, request.params.id.toLowerCase(), null, config.IDEMPOTENCY_RETENTION_SECONDS) : undefined
+    if (!row || row.kind === 'customer') throw notFound('operator rotation')
+    if (!TERMINAL_STATUSES.includes(row.status)) throw new AppError('ROTATION_NOT_FINISHED', 'This action has not finished yet.')
+    await heldSecrets.acknowledge(row, requestActor(request))
+    const after = (await loadRotation(deps, row.id, null))!
+    return envelope(request, 'rotation', toRotationResource(after), { message: 'The held copy of the secret is erased.' })
+  })
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod'
+import { envelopeSchema, isoTime, metaSchema, nullableTime } from './common.js'
+import { rotationListItemSchema } from './webhook-secret.js'
+
+export const operatorActionBodySchema = z.strictObject({
+  reason: z.string().trim().min(1).max(500).describe('why; recorded in the audit trail'),
+})
+
+export const keyIdParamsSchema = z.object({ keyId: z.string() })
+
+export const auditEventSchema = z.object({
+  id: z.string(),
+  at: isoTime,
+  actorType: z.enum(['customer', 'operator', 'system']),
+  actor: z.string(),
+  action: z.string(),
+  apiKeyId: z.uuid().nullable(),
+  rotationId: z.uuid().nullable(),
+  requestId: z.string().nullable(),
+  sourceIp: z.string().nullable(),
+  reason: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+})
+
+export const auditListQuerySchema = z.strictObject({
+  apiKeyId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().regex(/^\d{1,19}$/).optional(),
+})
+
+export const auditListSchema = z.object({
+  data: z.array(auditEventSchema),
+  pagination: z.object({ cursor: z.string().nullable(), hasMore: z.boolean(), limit: z.number().int() }),
+  _meta: metaSchema,
+})
+
+export const apiKeyViewSchema = z.object({
+  id: z.uuid(),
+  ownerId: z.string(),
+  env: z.string(),
+  keyPrefix: z.string(),
+  scopes: z.array(z.string()),
+  ipAllowlist: z.array(z.string()),
+  webhookUrl: z.string().nullable(),
+  secretVersion: z.number().int(),
+  rotatedAt: nullableTime,
+  previousRetainedUntil: nullableTime,
+  previousHeld: z.boolean().describe('whether a previous secret is in force (dual-signing)'),
+  cooldownEndsAt: nullableTime,
+  createdAt: isoTime,
+  expiresAt: nullableTime,
+  revokedAt: nullableTime,
+  recentRotations: z.array(rotationListItemSchema),
+})
+
+export const apiKeyViewEnvelope = envelopeSchema('apiKey', apiKeyViewSchema)
