@@ -86,7 +86,8 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
     schema: { tags, summary: 'Get a rotation; carries its new secret while held', params: rotationParamsSchema, response: { 200: rotationEnvelope, ...errorResponses } },
   }, async (request) => {
     const row = await ownRotation(request.params.id, request.apiKey.id)
-    const revealed = await heldSecrets.reveal(row, requestActor(request))
+    // A held secret goes to whoever asked for it: an operator recovery's secret is handed over by the operator.
+    const revealed = row.kind === 'customer' ? await heldSecrets.reveal(row, requestActor(request)) : null
     return envelope(request, 'rotation', toRotationResource(revealed?.rotation ?? row, revealed?.secret ?? null))
   })
 
@@ -106,6 +107,7 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
     schema: { tags, summary: 'Confirm the new secret is stored; the held copy is erased', params: rotationParamsSchema, response: { 200: rotationEnvelope, ...errorResponses } },
   }, async (request) => {
     const row = await ownRotation(request.params.id, request.apiKey.id)
+    if (row.kind !== 'customer') throw new AppError('RESOURCE_NOT_FOUND', 'No such customer rotation for this API key; an operator action is acknowledged by the operator.')
     if (row.status === 'queued' || row.status === 'processing') {
       throw new AppError('ROTATION_NOT_FINISHED', 'This rotation has no secret yet; poll it until it has succeeded, store the secret, then acknowledge.')
     }
