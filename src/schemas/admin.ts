@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { envelopeSchema, isoTime, metaSchema, nullableTime } from './common.js'
+import { envelopeSchema, isoTime, listSchema, nullableTime } from './common.js'
 import { rotationListItemSchema } from './webhook-secret.js'
 
 export const operatorActionBodySchema = z.strictObject({
@@ -28,11 +28,7 @@ export const auditListQuerySchema = z.strictObject({
   cursor: z.string().regex(/^\d{1,19}$/).optional(),
 })
 
-export const auditListSchema = z.object({
-  data: z.array(auditEventSchema),
-  pagination: z.object({ cursor: z.string().nullable(), hasMore: z.boolean(), limit: z.number().int() }),
-  _meta: metaSchema,
-})
+export const auditListSchema = listSchema(auditEventSchema)
 
 export const apiKeyViewSchema = z.object({
   id: z.uuid(),

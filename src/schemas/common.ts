@@ -25,6 +25,15 @@ export function envelopeSchema<N extends string, T extends z.ZodType> (name: N, 
   return z.object({ [name]: resource, data: resource, _meta: metaSchema } as { [K in N]: T } & { data: T; _meta: typeof metaSchema })
 }
 
+/** `{ data: [...], pagination: { cursor, hasMore, limit }, _meta }` */
+export function listSchema<T extends z.ZodType> (item: T) {
+  return z.object({
+    data: z.array(item),
+    pagination: z.object({ cursor: z.string().nullable(), hasMore: z.boolean(), limit: z.number().int() }),
+    _meta: metaSchema,
+  })
+}
+
 export const errorResponses = {
   '4xx': problemSchema,
   '5xx': problemSchema,

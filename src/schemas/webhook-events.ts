@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { envelopeSchema, isoTime, metaSchema, nullableTime } from './common.js'
+import { envelopeSchema, isoTime, listSchema, nullableTime } from './common.js'
 
 export const deliveryStatusSchema = z.enum(['none', 'pending', 'retrying', 'delivered', 'failed'])
 export const signWithSchema = z.enum(['both', 'current', 'previous'])
@@ -21,11 +21,7 @@ export const webhookEventSchema = z.object({
 })
 
 export const webhookEventEnvelope = envelopeSchema('event', webhookEventSchema)
-export const webhookEventListSchema = z.object({
-  data: z.array(webhookEventSchema),
-  pagination: z.object({ cursor: z.string().nullable(), hasMore: z.boolean(), limit: z.number().int() }),
-  _meta: metaSchema,
-})
+export const webhookEventListSchema = listSchema(webhookEventSchema)
 export const webhookEventListQuerySchema = z.strictObject({
   status: deliveryStatusSchema.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),

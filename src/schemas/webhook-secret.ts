@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { envelopeSchema, isoTime, metaSchema, nullableTime } from './common.js'
+import { envelopeSchema, isoTime, listSchema, nullableTime } from './common.js'
 
 export const rotationStatusSchema = z.enum(['queued', 'processing', 'succeeded', 'rejected', 'failed'])
 export const rotationKindSchema = z.enum(['customer', 'operator_recover', 'operator_rollback', 'operator_expire_previous'])
@@ -68,10 +68,6 @@ export const rotationListQuerySchema = z.strictObject({
 export const rotationEnvelope = envelopeSchema('rotation', rotationSchema)
 export const rotatedSecretEnvelope = envelopeSchema('webhookSecret', rotatedSecretSchema)
 export const metadataEnvelope = envelopeSchema('webhookSecret', webhookSecretMetadataSchema)
-export const rotationListSchema = z.object({
-  data: z.array(rotationListItemSchema),
-  pagination: z.object({ cursor: z.string().nullable(), hasMore: z.boolean(), limit: z.number().int() }),
-  _meta: metaSchema,
-})
+export const rotationListSchema = listSchema(rotationListItemSchema)
 
 export type RotationResource = z.infer<typeof rotationSchema>
