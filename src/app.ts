@@ -82,7 +82,9 @@ export async function buildApp (deps: AppDeps) {
   await app.register(healthRoutes, { pool, redis })
   await app.register(errorRoutes)
   const deliveries = createWebhookDeliveries({
-    pool, log, cooldownSeconds: config.ROTATION_COOLDOWN_SECONDS,
+    pool,
+    log,
+    cooldownSeconds: config.ROTATION_COOLDOWN_SECONDS,
     enqueue: (event) => withTimeout(enqueueDelivery(queues.deliveries, event), ENQUEUE_TIMEOUT_MS),
   })
   const webhookSecretPrefix = '/v1/auth/api-keys/me/webhook-secret'

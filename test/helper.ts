@@ -103,7 +103,13 @@ export async function buildTestContext (opts: ContextOptions) {
   if (opts.worker !== false) startWorker()
 
   const ctx = {
-    app, config, pool, queue, queues, logs, startWorker,
+    app,
+    config,
+    pool,
+    queue,
+    queues,
+    logs,
+    startWorker,
     async createKey (input: Partial<IssueApiKeyInput> = {}) {
       return issueApiKey(pool, { pepper: config.API_KEY_PEPPER, secretBox: createSecretBox(config.SECRET_ENCRYPTION_KEYS) }, {
         ownerId: 'owner-test', env: 'test', scopes: ['webhooks:manage'], webhookUrl: 'https://hooks.example.com/kash', ...input,

@@ -15,7 +15,7 @@ export async function authenticateApiKey (
   pepper: string,
   header: string | string[] | undefined,
   ip: string,
-  anyOfScopes: readonly string[],
+  anyOfScopes: readonly string[]
 ): Promise<ApiKeyAuthRow> {
   if (header === undefined || header === '') throw new AppError('API_KEY_MISSING', 'Send your API key in the X-API-Key header.')
   if (typeof header !== 'string' || !API_KEY_PATTERN.test(header)) {

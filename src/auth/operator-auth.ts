@@ -7,7 +7,7 @@ import { AppError } from '../errors/app-error.js'
 export async function authenticateOperator (
   q: Queryable,
   pepper: string,
-  headers: { authorization?: string | string[]; 'x-api-key'?: string | string[] },
+  headers: { authorization?: string | string[]; 'x-api-key'?: string | string[] }
 ): Promise<OperatorRow> {
   const authorization = headers.authorization
   if (authorization === undefined || authorization === '') {

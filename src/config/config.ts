@@ -91,7 +91,7 @@ export function parseEnv (env: Record<string, string | undefined>) {
 /** Completes a parsed env into a Config once the servers and secrets are known. */
 export function finalizeConfig (
   parsed: Parsed,
-  resolved: Pick<Config, 'DATABASE_URL' | 'REDIS_URL' | 'API_KEY_PEPPER' | 'SECRET_ENCRYPTION_KEYS'>,
+  resolved: Pick<Config, 'DATABASE_URL' | 'REDIS_URL' | 'API_KEY_PEPPER' | 'SECRET_ENCRYPTION_KEYS'>
 ): Config {
   return Object.freeze({ ...parsed, ...resolved })
 }

@@ -46,7 +46,7 @@ export async function insertApiKey (q: Queryable, key: NewApiKey): Promise<strin
      values ($1::uuid, $2::text, $3::text, $4::text, $5::bytea, $6::text[], $7::cidr[], $8::text, $9::text,
              case when $9::text is null then 0 else 1 end, $10::timestamptz)
      returning id`,
-    [key.id, key.ownerId, key.env, key.keyPrefix, key.keyHash, key.scopes, key.ipAllowlist, key.webhookUrl, key.webhookSecret, key.expiresAt],
+    [key.id, key.ownerId, key.env, key.keyPrefix, key.keyHash, key.scopes, key.ipAllowlist, key.webhookUrl, key.webhookSecret, key.expiresAt]
   )
   return rows[0]!.id
 }
@@ -57,7 +57,7 @@ export async function findApiKeyByHash (q: Queryable, keyHash: Buffer): Promise<
             revoked_at is not null as revoked,
             coalesce(expires_at <= now(), false) as expired
      from api_keys where key_hash = $1::bytea`,
-    [keyHash],
+    [keyHash]
   )
   return rows[0]
 }
@@ -75,7 +75,7 @@ export async function lockApiKeyForRotation (q: Queryable, id: string, cooldownS
             last_rotation_id as "lastRotationId"
      from api_keys where id = $1::uuid
      for update`,
-    [id, cooldownSeconds],
+    [id, cooldownSeconds]
   )
   if (!rows[0]) throw new Error(`api key ${id} vanished`)
   return rows[0]
@@ -110,7 +110,7 @@ export async function writeSecretSlots (q: Queryable, id: string, slots: SecretS
      returning now() as "rotatedAt", previous_retained_until as "previousRetainedUntil",
                secret_version as "secretVersion"`,
     [id, slots.current, slots.previous, slots.previousWindow === 'keep' ? null : slots.previousWindow.restartSeconds,
-      slots.startsCooldown, slots.rotationId, slots.bumpsVersion],
+      slots.startsCooldown, slots.rotationId, slots.bumpsVersion]
   )
   return rows[0]!
 }
@@ -138,7 +138,7 @@ export async function readRotationGate (q: Queryable, id: string, cooldownSecond
      from api_keys k
      left join webhook_secret_rotations r on r.id = k.last_rotation_id
      where k.id = $1::uuid`,
-    [id, cooldownSeconds],
+    [id, cooldownSeconds]
   )
   return rows[0]!
 }
@@ -159,7 +159,7 @@ export async function readWebhookSecretMetadata (q: Queryable, id: string, coold
                  then secret_rotated_at + make_interval(secs => $2::int) end as "cooldownEndsAt",
             webhook_url as "webhookUrl"
      from api_keys where id = $1::uuid`,
-    [id, cooldownSeconds],
+    [id, cooldownSeconds]
   )
   return rows[0]!
 }
@@ -184,7 +184,7 @@ export async function listApiKeys (q: Queryable): Promise<ApiKeyListRow[]> {
             ip_allowlist::text[] as "ipAllowlist", webhook_url as "webhookUrl",
             secret_version as "secretVersion", created_at as "createdAt",
             expires_at as "expiresAt", revoked_at as "revokedAt"
-     from api_keys order by created_at desc, id desc`,
+     from api_keys order by created_at desc, id desc`
   )
   return rows
 }
@@ -198,7 +198,7 @@ export async function revokeApiKey (q: Queryable, id: string): Promise<{ revoked
      from (select id, revoked_at from api_keys where id = $1::uuid for update) old
      where k.id = old.id
      returning k.revoked_at as "revokedAt", old.revoked_at is not null as "alreadyRevoked"`,
-    [id],
+    [id]
   )
   return rows[0]
 }
@@ -222,7 +222,7 @@ export async function findApiKeyForOperator (q: Queryable, id: string, cooldownS
             case when secret_rotated_at + make_interval(secs => $2::int) > now()
                  then secret_rotated_at + make_interval(secs => $2::int) end as "cooldownEndsAt"
      from api_keys where id = $1::uuid`,
-    [id, cooldownSeconds],
+    [id, cooldownSeconds]
   )
   return rows[0]
 }

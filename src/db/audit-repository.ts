@@ -18,7 +18,7 @@ export async function insertAuditEvent (q: Queryable, e: AuditEvent) {
   await q.query(
     `insert into audit_events (actor_type, actor, action, api_key_id, rotation_id, request_id, source_ip, reason, details)
      values ($1::text, $2::text, $3::text, $4::uuid, $5::uuid, $6::text, $7::inet, $8::text, $9::jsonb)`,
-    [e.actorType, e.actor, e.action, e.apiKeyId ?? null, e.rotationId ?? null, e.requestId ?? null, e.sourceIp ?? null, e.reason ?? null, JSON.stringify(e.details ?? {})],
+    [e.actorType, e.actor, e.action, e.apiKeyId ?? null, e.rotationId ?? null, e.requestId ?? null, e.sourceIp ?? null, e.reason ?? null, JSON.stringify(e.details ?? {})]
   )
 }
 
@@ -44,7 +44,7 @@ export async function listAuditEvents (q: Queryable, page: { apiKeyId: string | 
      from audit_events
      where ($1::uuid is null or api_key_id = $1::uuid) and ($2::bigint is null or id < $2::bigint)
      order by id desc limit $3::int`,
-    [page.apiKeyId, page.beforeId, page.limit + 1],
+    [page.apiKeyId, page.beforeId, page.limit + 1]
   )
   return { rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit }
 }

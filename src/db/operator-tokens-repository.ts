@@ -7,7 +7,7 @@ export async function insertOperatorToken (q: Queryable, t: { name: string; toke
     `insert into operator_tokens (name, token_prefix, token_hash) values ($1::text, $2::text, $3::bytea)
      on conflict (name) where revoked_at is null do nothing
      returning id, created_at as "createdAt"`,
-    [t.name, t.tokenPrefix, t.tokenHash],
+    [t.name, t.tokenPrefix, t.tokenHash]
   )
   return rows[0]
 }
@@ -15,7 +15,7 @@ export async function insertOperatorToken (q: Queryable, t: { name: string; toke
 export async function findOperatorByTokenHash (q: Queryable, tokenHash: Buffer): Promise<OperatorRow | undefined> {
   const { rows } = await q.query<OperatorRow>(
     'select id, name, revoked_at is not null as revoked from operator_tokens where token_hash = $1::bytea',
-    [tokenHash],
+    [tokenHash]
   )
   return rows[0]
 }
@@ -25,7 +25,7 @@ export async function revokeOperatorToken (q: Queryable, name: string) {
   const { rows } = await q.query<{ id: string; revokedAt: Date }>(
     `update operator_tokens set revoked_at = now() where name = $1::text and revoked_at is null
      returning id, revoked_at as "revokedAt"`,
-    [name],
+    [name]
   )
   return rows[0]
 }
@@ -33,7 +33,7 @@ export async function revokeOperatorToken (q: Queryable, name: string) {
 export async function listOperators (q: Queryable) {
   const { rows } = await q.query<{ name: string; tokenPrefix: string; createdAt: Date; revokedAt: Date | null }>(
     `select name, token_prefix as "tokenPrefix", created_at as "createdAt", revoked_at as "revokedAt"
-     from operator_tokens order by created_at desc`,
+     from operator_tokens order by created_at desc`
   )
   return rows
 }

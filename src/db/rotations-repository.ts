@@ -83,7 +83,7 @@ export async function insertRotation (q: Queryable, r: NewRotation, retentionSec
      on conflict (api_key_id, idempotency_key) where idempotency_key is not null and status <> 'rejected'
      do nothing
      returning ${columns(10)}`,
-    [r.id, r.apiKeyId, r.kind, r.idempotencyKey, r.requestFingerprint, r.actor, r.reason, r.requestId, r.sourceIp, retentionSeconds],
+    [r.id, r.apiKeyId, r.kind, r.idempotencyKey, r.requestFingerprint, r.actor, r.reason, r.requestId, r.sourceIp, retentionSeconds]
   )
   return rows[0]
 }
@@ -92,7 +92,7 @@ export async function findRotationByIdempotencyKey (q: Queryable, apiKeyId: stri
   const { rows } = await q.query<RotationRow>(
     `select ${columns(3)} from webhook_secret_rotations
      where api_key_id = $1::uuid and idempotency_key = $2::text and status <> 'rejected'`,
-    [apiKeyId, idempotencyKey, retentionSeconds],
+    [apiKeyId, idempotencyKey, retentionSeconds]
   )
   return rows[0]
 }
@@ -102,7 +102,7 @@ export async function findRotation (q: Queryable, id: string, apiKeyId: string |
   const { rows } = await q.query<RotationRow>(
     `select ${columns(3)} from webhook_secret_rotations
      where id = $1::uuid and ($2::uuid is null or api_key_id = $2::uuid)`,
-    [id, apiKeyId, retentionSeconds],
+    [id, apiKeyId, retentionSeconds]
   )
   return rows[0]
 }
@@ -110,7 +110,7 @@ export async function findRotation (q: Queryable, id: string, apiKeyId: string |
 export async function lockRotation (q: Queryable, id: string, retentionSeconds: number) {
   const { rows } = await q.query<RotationRow>(
     `select ${columns(2)} from webhook_secret_rotations where id = $1::uuid for update`,
-    [id, retentionSeconds],
+    [id, retentionSeconds]
   )
   return rows[0]
 }
@@ -118,7 +118,7 @@ export async function lockRotation (q: Queryable, id: string, retentionSeconds: 
 export async function readRotationStatus (q: Queryable, id: string): Promise<RotationStatus | undefined> {
   const { rows } = await q.query<{ status: RotationStatus }>(
     'select status from webhook_secret_rotations where id = $1::uuid',
-    [id],
+    [id]
   )
   return rows[0]?.status
 }
@@ -129,7 +129,7 @@ export async function markProcessing (q: Queryable, id: string) {
     `update webhook_secret_rotations
      set status = 'processing', started_at = coalesce(started_at, now()), attempts = attempts + 1, updated_at = now()
      where id = $1::uuid and status in ('queued', 'processing')`,
-    [id],
+    [id]
   )
 }
 
@@ -150,21 +150,21 @@ export async function markSucceeded (q: Queryable, id: string, s: RotationSucces
          secret_available_until = case when $5::text is not null then now() + make_interval(secs => $6::int) end,
          completed_at = now(), updated_at = now()
      where id = $1::uuid`,
-    [id, s.rotatedAt, s.previousRetainedUntil, s.secretVersion, s.heldSecret, s.holdSeconds],
+    [id, s.rotatedAt, s.previousRetainedUntil, s.secretVersion, s.heldSecret, s.holdSeconds]
   )
 }
 
 export async function markRefused (
   q: Queryable,
   id: string,
-  r: { status: 'rejected' | 'failed'; errorCode: string; errorDetail: string; retryAfterAt?: Date | null; cooldownRotationId?: string | null },
+  r: { status: 'rejected' | 'failed'; errorCode: string; errorDetail: string; retryAfterAt?: Date | null; cooldownRotationId?: string | null }
 ) {
   await q.query(
     `update webhook_secret_rotations
      set status = $2::text, error_code = $3::text, error_detail = $4::text, retry_after_at = $5::timestamptz,
          cooldown_rotation_id = $6::uuid, completed_at = now(), updated_at = now()
      where id = $1::uuid`,
-    [id, r.status, r.errorCode, r.errorDetail, r.retryAfterAt ?? null, r.cooldownRotationId ?? null],
+    [id, r.status, r.errorCode, r.errorDetail, r.retryAfterAt ?? null, r.cooldownRotationId ?? null]
   )
 }
 
@@ -182,7 +182,7 @@ export async function markSecretDelivered (q: Queryable, id: string, graceSecond
      where id = $1::uuid and held_secret is not null and secret_available_until > now()
      returning secret_first_delivered_at as "secretFirstDeliveredAt", secret_available_until as "secretAvailableUntil",
                secret_first_delivered_at = now() as "firstTime"`,
-    [id, graceSeconds],
+    [id, graceSeconds]
   )
   return rows[0]
 }
@@ -194,7 +194,7 @@ export async function eraseHeldSecretOnAcknowledge (q: Queryable, id: string) {
      set held_secret = null, secret_available_until = null, secret_erased_at = now(),
          secret_erased_reason = 'acknowledged', updated_at = now()
      where id = $1::uuid and held_secret is not null and secret_available_until > now()`,
-    [id],
+    [id]
   )
   return rowCount === 1
 }
@@ -206,7 +206,7 @@ export async function eraseHeldSecretOnAcknowledge (q: Queryable, id: string) {
  */
 export async function eraseExpiredHeldSecrets (
   q: Queryable,
-  opts: { graceSeconds: number; limit: number; rotationId?: string; apiKeyId?: string },
+  opts: { graceSeconds: number; limit: number; rotationId?: string; apiKeyId?: string }
 ) {
   const { rows } = await q.query<{ id: string }>(
     `with expired as (
@@ -233,7 +233,7 @@ export async function eraseExpiredHeldSecrets (
        from erased
      )
      select id from erased`,
-    [opts.limit, opts.graceSeconds, opts.rotationId ?? null, opts.apiKeyId ?? null],
+    [opts.limit, opts.graceSeconds, opts.rotationId ?? null, opts.apiKeyId ?? null]
   )
   return rows.map((r) => r.id)
 }
@@ -244,7 +244,7 @@ export async function listRotations (
   q: Queryable,
   apiKeyId: string,
   page: { limit: number; after: { sortKey: string; id: string } | null },
-  retentionSeconds: number,
+  retentionSeconds: number
 ): Promise<RotationPage> {
   const { rows } = await q.query<RotationRow>(
     `select ${columns(5)} from webhook_secret_rotations
@@ -253,7 +253,7 @@ export async function listRotations (
             or (requested_at, id) < ('epoch'::timestamptz + $2::bigint * interval '1 microsecond', $3::uuid))
      order by requested_at desc, id desc
      limit $4::int`,
-    [apiKeyId, page.after?.sortKey ?? null, page.after?.id ?? null, page.limit + 1, retentionSeconds],
+    [apiKeyId, page.after?.sortKey ?? null, page.after?.id ?? null, page.limit + 1, retentionSeconds]
   )
   return { rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit }
 }
@@ -264,7 +264,7 @@ export async function findStaleUnfinished (q: Queryable, olderThanMs: number, li
     `select id, status from webhook_secret_rotations
      where status in ('queued', 'processing') and updated_at < now() - make_interval(secs => $1::float8 / 1000)
      order by updated_at limit $2::int`,
-    [olderThanMs, limit],
+    [olderThanMs, limit]
   )
   return rows
 }

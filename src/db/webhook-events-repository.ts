@@ -39,7 +39,7 @@ export async function insertWebhookEvent (q: Queryable, e: NewWebhookEvent): Pro
             case when k.webhook_url is null then 'none' else 'pending' end, $1::text
      from api_keys k where k.id = $2::uuid
      returning ${COLUMNS}`,
-    [e.id, e.apiKeyId, e.type, e.body, e.signWith, e.rotationId],
+    [e.id, e.apiKeyId, e.type, e.body, e.signWith, e.rotationId]
   )
   return rows[0]!
 }
@@ -58,7 +58,7 @@ export async function findDeliveryTarget (q: Queryable, id: string): Promise<Del
             case when k.previous_retained_until > now() then k.webhook_secret_previous end as "webhookSecretPrevious"
      from (select ${COLUMNS} from webhook_events where id = $1::uuid) e
      join api_keys k on k.id = e."apiKeyId"`,
-    [id],
+    [id]
   )
   return rows[0]
 }
@@ -66,21 +66,21 @@ export async function findDeliveryTarget (q: Queryable, id: string): Promise<Del
 export async function recordDeliveryAttempt (
   q: Queryable,
   id: string,
-  a: { status: DeliveryStatus; statusCode: number | null; error: string | null },
+  a: { status: DeliveryStatus; statusCode: number | null; error: string | null }
 ) {
   await q.query(
     `update webhook_events
      set status = $2::text, attempts = attempts + 1, last_status_code = $3::int, last_error = $4::text,
          last_attempt_at = now(), delivered_at = case when $2::text = 'delivered' then now() end, updated_at = now()
      where id = $1::uuid`,
-    [id, a.status, a.statusCode, a.error],
+    [id, a.status, a.statusCode, a.error]
   )
 }
 
 export async function findWebhookEvent (q: Queryable, id: string, apiKeyId: string) {
   const { rows } = await q.query<WebhookEventRow>(
     `select ${COLUMNS} from webhook_events where id = $1::uuid and api_key_id = $2::uuid`,
-    [id, apiKeyId],
+    [id, apiKeyId]
   )
   return rows[0]
 }
@@ -88,7 +88,7 @@ export async function findWebhookEvent (q: Queryable, id: string, apiKeyId: stri
 export async function listWebhookEvents (
   q: Queryable,
   apiKeyId: string,
-  page: { limit: number; status: DeliveryStatus | null; after: { sortKey: string; id: string } | null },
+  page: { limit: number; status: DeliveryStatus | null; after: { sortKey: string; id: string } | null }
 ) {
   const { rows } = await q.query<WebhookEventRow>(
     `select ${COLUMNS} from webhook_events
@@ -97,7 +97,7 @@ export async function listWebhookEvents (
             or (created_at, id) < ('epoch'::timestamptz + $3::bigint * interval '1 microsecond', $4::uuid))
      order by created_at desc, id desc
      limit $5::int`,
-    [apiKeyId, page.status, page.after?.sortKey ?? null, page.after?.id ?? null, page.limit + 1],
+    [apiKeyId, page.status, page.after?.sortKey ?? null, page.after?.id ?? null, page.limit + 1]
   )
   return { rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit }
 }
@@ -113,7 +113,7 @@ export async function startRedelivery (q: Queryable, id: string, apiKeyId: strin
          last_error = null, last_status_code = null, updated_at = now()
      where id = $1::uuid and api_key_id = $2::uuid and redeliveries < $3::int
      returning ${COLUMNS}`,
-    [id, apiKeyId, limit],
+    [id, apiKeyId, limit]
   )
   return rows[0]
 }
@@ -124,7 +124,7 @@ export async function findStaleUndelivered (q: Queryable, olderThanMs: number, l
     `select id, job_id as "jobId" from webhook_events
      where status in ('pending', 'retrying') and updated_at < now() - make_interval(secs => $1::float8 / 1000)
      order by updated_at limit $2::int`,
-    [olderThanMs, limit],
+    [olderThanMs, limit]
   )
   return rows
 }

@@ -54,7 +54,9 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
         const fresh = generateWebhookSecret()
         return {
           slots: { current: encryptCurrent(key, fresh), previous: secretBox.encrypt(current, aad.previous(key.id)), previousWindow: retention, startsCooldown: true, bumpsVersion: true },
-          held: fresh, audit: 'webhook_secret.rotated', event: 'webhook_secret.rotated',
+          held: fresh,
+          audit: 'webhook_secret.rotated',
+          event: 'webhook_secret.rotated',
         }
       }
       case 'operator_recover': {
@@ -62,7 +64,9 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
         const fresh = generateWebhookSecret()
         return {
           slots: { current: encryptCurrent(key, fresh), previous: key.webhookSecretPrevious, previousWindow: retention, startsCooldown: true, bumpsVersion: true },
-          held: fresh, audit: 'webhook_secret.recovered', event: 'webhook_secret.rotated',
+          held: fresh,
+          audit: 'webhook_secret.recovered',
+          event: 'webhook_secret.rotated',
         }
       }
       case 'operator_rollback': {
@@ -72,14 +76,18 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
         const previous = secretBox.decrypt(key.webhookSecretPrevious, aad.previous(key.id))
         return {
           slots: { current: encryptCurrent(key, previous), previous: null, previousWindow: 'keep', startsCooldown: false, bumpsVersion: true },
-          held: null, audit: 'webhook_secret.rolled_back', event: 'webhook_secret.rolled_back',
+          held: null,
+          audit: 'webhook_secret.rolled_back',
+          event: 'webhook_secret.rolled_back',
         }
       }
       case 'operator_expire_previous':
         // The old secret leaked: previous := null now, dual-signing stops. Nothing to expire is not an error.
         return {
           slots: { current: key.webhookSecret!, previous: null, previousWindow: 'keep', startsCooldown: false, bumpsVersion: false },
-          held: null, audit: 'webhook_secret.previous_expired', event: null,
+          held: null,
+          audit: 'webhook_secret.previous_expired',
+          event: null,
         }
       default:
         throw new RotationInvariantError(`unknown rotation kind ${String(rotation.kind)}`)
@@ -115,7 +123,10 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
       // 5. Announce it to the webhook, in the same transaction (signed at send time with the secrets then in force).
       if (change.event === null) return { rotationId, status: 'succeeded' }
       const event = await recordWebhookEvent(client, {
-        apiKeyId: key.id, type: change.event, createdAt: written.rotatedAt, rotationId,
+        apiKeyId: key.id,
+        type: change.event,
+        createdAt: written.rotatedAt,
+        rotationId,
         data: { apiKeyId: key.id, rotationId, ...facts, at: written.rotatedAt.toISOString() },
       })
       return { rotationId, status: 'succeeded', event }

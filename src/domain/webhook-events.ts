@@ -12,7 +12,7 @@ export const REDELIVERY_LIMIT = 5
  */
 export async function recordWebhookEvent (
   q: Queryable,
-  e: { apiKeyId: string; type: WebhookEventType; data: Record<string, unknown>; createdAt: Date; signWith?: SignWith; rotationId?: string | null },
+  e: { apiKeyId: string; type: WebhookEventType; data: Record<string, unknown>; createdAt: Date; signWith?: SignWith; rotationId?: string | null }
 ) {
   const id = randomUUID()
   const body = JSON.stringify({ id, type: e.type, createdAt: e.createdAt.toISOString(), data: e.data })

@@ -19,7 +19,7 @@ export interface EmbeddedRuntime {
  */
 export async function startEmbeddedRuntime (
   opts: { dataDir: string; databaseUrl?: string; redisUrl?: string },
-  log: Logger,
+  log: Logger
 ): Promise<EmbeddedRuntime> {
   const dataDir = path.resolve(opts.dataDir)
   const secrets = await loadOrCreateSecrets(dataDir)

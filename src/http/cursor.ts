@@ -22,7 +22,7 @@ export function pageResponse<R extends Position, T> (
   request: FastifyRequest,
   page: { rows: R[]; hasMore: boolean },
   limit: number,
-  toResource: (row: R) => T,
+  toResource: (row: R) => T
 ) {
   const last = page.rows.at(-1)
   return {

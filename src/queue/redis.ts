@@ -19,4 +19,3 @@ export function createRedis (url: string, role: 'api' | 'worker', log: Logger) {
   })
   return redis
 }
-

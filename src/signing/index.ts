@@ -1,2 +1,2 @@
-export { signPayload, verifySignature, SIGNATURE_HEADER, DEFAULT_TOLERANCE_MS } from './signature.js';
-export type { VerifyFailure, VerifyResult, VerifyOptions } from './signature.js';
+export { signPayload, verifySignature, SIGNATURE_HEADER, DEFAULT_TOLERANCE_MS } from './signature.js'
+export type { VerifyFailure, VerifyResult, VerifyOptions } from './signature.js'

@@ -18,7 +18,8 @@ describe('the upstream failure story, end to end', () => {
     const s0 = key.webhookSecret! // the only secret the customer's verifier knows
     const oldVerifier = (r: { body: string; headers: Record<string, unknown> }) => verifySignature(r.body, r.headers['x-kash-signature'] as string, s0)
     const admin = (action: string) => ctx.app.inject({
-      method: 'POST', url: `/v1/admin/api-keys/${key.apiKeyId}/webhook-secret/${action}`,
+      method: 'POST',
+      url: `/v1/admin/api-keys/${key.apiKeyId}/webhook-secret/${action}`,
       headers: { authorization: `Bearer ${operator.token}`, 'content-type': 'application/json' },
       payload: JSON.stringify({ reason: 'customer lost the rotated secret (ticket 4711)' }),
     })

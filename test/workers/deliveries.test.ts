@@ -13,7 +13,8 @@ const LOCAL = { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true', DELIVERY_BACKOFF_BASE_M
 
 function testDelivery (ctx: TestContext, apiKey: string, sign?: string) {
   return ctx.app.inject({
-    method: 'POST', url: TEST_DELIVERY,
+    method: 'POST',
+    url: TEST_DELIVERY,
     headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
     payload: JSON.stringify(sign === undefined ? {} : { sign }),
   })

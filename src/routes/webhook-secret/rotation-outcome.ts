@@ -52,7 +52,7 @@ export async function sendRotateOutcome (
   request: FastifyRequest,
   reply: FastifyReply,
   waited: RotationRow,
-  opts: { replayed: boolean; locationBase: string; clientGone: boolean },
+  opts: { replayed: boolean; locationBase: string; clientGone: boolean }
 ) {
   const metaOptions: MetaOptions = opts.replayed ? { idempotent: true } : {}
   if (opts.replayed) reply.header('idempotent-replayed', 'true')
