@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { startReceiver } from '../fixtures/receiver.js'
+import { buildTestContext, createTestDatabase, eventually, json, TEST_ENCRYPTION_KEYS } from '../helper.js'
+
+let databaseUrl: string
+beforeAll(async () => { databaseUrl = await createTestDatabase() })
+
+describe('the worker process on SIGTERM', () => {
+  it('finishes the delivery in flight, then exits 0', async () => {
+    const receiver = await startReceiver(() => ({ status: 200, delayMs: 1500 }))
+    const ctx = await buildTestContext({ databaseUrl, worker: false, env: { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true' } })
+    const key = await ctx.createKey({ webhookUrl: receiver.url })
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--role', 'worker'], {
+      env: {
+        ...process.env,
+        DATABASE_URL: ctx.config.DATABASE_URL,
+        REDIS_URL: ctx.config.REDIS_URL,
+        QUEUE_PREFIX: ctx.config.QUEUE_PREFIX,
+        API_KEY_PEPPER: ctx.config.API_KEY_PEPPER,
+        SECRET_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
+        WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    onTestFinished(() => { child.kill('SIGKILL') })
+    let logs = ''
+    child.stdout.on('data', (d: Buffer) => { logs += d.toString() })
+
+    const { id } = json(await ctx.post(key.apiKey, '/v1/auth/api-keys/me/webhook-secret/test-delivery')).event
+    await receiver.waitFor(1) // the delivery is in flight: the receiver answers in 1.5 s
+    child.kill('SIGTERM')
+    const [code] = await once(child, 'exit')
+
+    expect(code).toBe(0)
+    expect(logs).toMatch(/"msg":"shutting down"/)
+    const event = await eventually(async () => json(await ctx.get(key.apiKey, `/v1/webhooks/events/${id}`)).event)
+    expect(event).toMatchObject({ status: 'delivered', attempts: 1, lastStatusCode: 200 })
+    expect(receiver.received).toHaveLength(1)
+  })
+})
