@@ -65,7 +65,12 @@ export async function buildApp (deps: AppDeps) {
         version: '1.0.0',
         description: 'Rotate webhook signing secrets safely: idempotent, asynchronous, recoverable. Errors are RFC 9457 problems; each `type` URL documents its code.',
       },
-      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } } },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          operatorToken: { type: 'http', scheme: 'bearer', description: 'operator token from the admin CLI (operators issue <name>)' },
+        },
+      },
       security: [{ apiKey: [] }],
     },
     transform: jsonSchemaTransform,

@@ -15,13 +15,14 @@ import { errorResponses } from '../../schemas/common.js'
 
 export interface AdminReadRoutesOptions { pool: pg.Pool; config: Config }
 const tags = ['operator']
+const security = [{ operatorToken: [] }]
 
 /** What operators read: a key (never a secret) with its recent rotations, and the audit trail. */
 export const adminReadRoutes: FastifyPluginAsyncZod<AdminReadRoutesOptions> = async (app, { pool, config }) => {
   app.addHook('onRequest', requireOperator(pool, config.API_KEY_PEPPER))
 
   app.get('/api-keys/:keyId', {
-    schema: { tags, summary: 'A key: metadata, secret version, window, last rotations; never a secret', params: keyIdParamsSchema, response: { 200: apiKeyViewEnvelope, ...errorResponses } },
+    schema: { tags, security, summary: 'A key: metadata, secret version, window, last rotations; never a secret', params: keyIdParamsSchema, response: { 200: apiKeyViewEnvelope, ...errorResponses } },
   }, async (request) => {
     const { keyId } = request.params
     const key = UUID_PATTERN.test(keyId) ? await findApiKeyForOperator(pool, keyId, config.ROTATION_COOLDOWN_SECONDS) : undefined
@@ -40,7 +41,7 @@ export const adminReadRoutes: FastifyPluginAsyncZod<AdminReadRoutesOptions> = as
   })
 
   app.get('/audit-events', {
-    schema: { tags, summary: 'The audit trail, newest first, optionally for one key', querystring: auditListQuerySchema, response: { 200: auditListSchema, ...errorResponses } },
+    schema: { tags, security, summary: 'The audit trail, newest first, optionally for one key', querystring: auditListQuerySchema, response: { 200: auditListSchema, ...errorResponses } },
   }, async (request) => {
     const { apiKeyId, limit, cursor } = request.query
     const page = await listAuditEvents(pool, { apiKeyId: apiKeyId ?? null, limit, beforeId: cursor ?? null })

@@ -20,6 +20,7 @@ export interface OperatorActionRoutesOptions { pool: pg.Pool; config: Config; ro
 
 export const ADMIN_ROTATIONS_PATH = '/v1/admin/rotations'
 const tags = ['operator']
+const security = [{ operatorToken: [] }]
 
 const ACTIONS: { path: string; kind: RotationKind; summary: string }[] = [
   { path: 'rollback', kind: 'operator_rollback', summary: 'Roll back: current := previous within its window; the failed secret is discarded, dual-signing stops' },
@@ -37,7 +38,7 @@ export const operatorActionRoutes: FastifyPluginAsyncZod<OperatorActionRoutesOpt
 
   for (const action of ACTIONS) {
     app.post(`/api-keys/:keyId/webhook-secret/${action.path}`, {
-      schema: { tags, summary: action.summary, params: keyIdParamsSchema, headers: rotateHeadersSchema, body: operatorActionBodySchema, response: { 200: rotationEnvelope, 202: rotationEnvelope, ...errorResponses } },
+      schema: { tags, security, summary: action.summary, params: keyIdParamsSchema, headers: rotateHeadersSchema, body: operatorActionBodySchema, response: { 200: rotationEnvelope, 202: rotationEnvelope, ...errorResponses } },
     }, async (request, reply) => {
       const clientGone = new AbortController()
       reply.raw.once('close', () => clientGone.abort())
@@ -73,7 +74,7 @@ export const operatorActionRoutes: FastifyPluginAsyncZod<OperatorActionRoutesOpt
   }
 
   app.get('/rotations/:id', {
-    schema: { tags, summary: 'An operator action or rotation; a recovery carries its new secret while held', params: rotationParamsSchema, response: { 200: rotationEnvelope, ...errorResponses } },
+    schema: { tags, security, summary: 'An operator action or rotation; a recovery carries its new secret while held', params: rotationParamsSchema, response: { 200: rotationEnvelope, ...errorResponses } },
   }, async (request) => {
     const row = UUID_PATTERN.test(request.params.id) ? await loadRotation(deps, request.params.id.toLowerCase(), null) : undefined
     if (!row) throw notFound('rotation')
@@ -83,7 +84,7 @@ export const operatorActionRoutes: FastifyPluginAsyncZod<OperatorActionRoutesOpt
   })
 
   app.post('/rotations/:id/acknowledge', {
-    schema: { tags, summary: 'The recovered secret was handed over: erase the held copy', params: rotationParamsSchema, response: { 200: rotationEnvelope, ...errorResponses } },
+    schema: { tags, security, summary: 'The recovered secret was handed over: erase the held copy', params: rotationParamsSchema, response: { 200: rotationEnvelope, ...errorResponses } },
   }, async (request) => {
     const row = UUID_PATTERN.test(request.params.id) ? await findRotation(pool, request.params.id.toLowerCase(), null, config.IDEMPOTENCY_RETENTION_SECONDS) : undefined
     if (!row || row.kind === 'customer') throw notFound('operator rotation')

@@ -24,11 +24,12 @@ function page (code: keyof typeof ERROR_CATALOGUE) {
 export const errorRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['errors']
   app.get('/v1/errors', {
-    schema: { tags, summary: 'Every error code', response: { 200: z.object({ data: z.array(errorPageSchema), _meta: metaSchema }) } },
+    schema: { tags, security: [], summary: 'Every error code', response: { 200: z.object({ data: z.array(errorPageSchema), _meta: metaSchema }) } },
   }, async (request) => ({ data: ERROR_CODES.map(page), _meta: meta(request) }))
 
   app.get('/v1/errors/:code', {
     schema: {
+      security: [],
       tags,
       summary: 'One error code: when it fires, how to fix it, whether a retry is safe',
       params: z.object({ code: z.string() }),
