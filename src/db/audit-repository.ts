@@ -43,7 +43,8 @@ export async function listAuditEvents (q: Queryable, page: { apiKeyId: string | 
             request_id as "requestId", host(source_ip) as "sourceIp", reason, details
      from audit_events
      where ($1::uuid is null or api_key_id = $1::uuid) and ($2::bigint is null or id < $2::bigint)
-     order by id desc limit $3::int`,
+     order by audit_events.id desc -- the bigint column, not the text one selected as id
+     limit $3::int`,
     [page.apiKeyId, page.beforeId, page.limit + 1]
   )
   return { rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit }

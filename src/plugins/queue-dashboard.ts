@@ -5,6 +5,8 @@ import type { FastifyPluginAsync } from 'fastify'
 import type pg from 'pg'
 import type { Config } from '../config/config.js'
 import type { Queues } from '../queue/queues.js'
+import { AppError } from '../errors/app-error.js'
+import { sendProblem } from '../http/problem.js'
 import { requireOperator } from './operator-auth.js'
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues'
@@ -15,7 +17,16 @@ export const QUEUE_DASHBOARD_PATH = '/admin/queues'
  * Jobs hold ids and status only, so the dashboard shows no secret.
  */
 export const queueDashboardPlugin: FastifyPluginAsync<{ pool: pg.Pool; config: Config; queues: Queues }> = async (app, { pool, config, queues }) => {
-  app.addHook('onRequest', requireOperator(pool, config.API_KEY_PEPPER))
+  const authenticate = requireOperator(pool, config.API_KEY_PEPPER)
+  // bull-board installs its own error handler, which would turn a refusal into a bare 500: answer here.
+  app.addHook('onRequest', async (request, reply) => {
+    try {
+      await authenticate.call(app, request, reply)
+    } catch (err) {
+      if (err instanceof AppError) return sendProblem(request, reply, err)
+      throw err
+    }
+  })
   const serverAdapter = new FastifyAdapter()
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH)
   createBullBoard({
