@@ -1,6 +1,6 @@
 import http from 'node:http'
 import https from 'node:https'
-import ipaddr from 'ipaddr.js'
+import net from 'node:net'
 import { createSafeLookup, isPublicAddress } from './address-policy.js'
 
 export type SendResult =
@@ -18,7 +18,7 @@ export interface SendRequest {
 
 const MAX_RESPONSE_BYTES = 64 * 1024
 
-/** How a status code is treated: 2xx delivered; 408, 429 and 5xx retried; the rest (redirects too) failed. */
+/** 2xx delivered; 408, 429 and 5xx retried; redirects and every other status failed for good. */
 export function classifyStatus (statusCode: number): SendResult {
   if (statusCode >= 200 && statusCode < 300) return { outcome: 'delivered', statusCode }
   if (statusCode === 408 || statusCode === 429 || statusCode >= 500) return { outcome: 'retry', statusCode, error: `HTTP ${statusCode}` }
@@ -26,50 +26,84 @@ export function classifyStatus (statusCode: number): SendResult {
   return { outcome: 'fail', statusCode, error: `HTTP ${statusCode}` }
 }
 
+const invalidUrl: SendResult = { outcome: 'fail', statusCode: null, error: 'invalid webhook URL' }
+
+function parseTarget (raw: string): URL | null {
+  try {
+    const url = new URL(raw)
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null
+  } catch {
+    return null
+  }
+}
+
 /**
- * POSTs a webhook body once. Never follows redirects; refuses non-public addresses unless allowed
- * (IP literals here, names in the lookup); one timeout covers connect and response. Error texts
- * are stored and shown to customers, so they never carry the request's headers or body.
+ * POSTs a webhook body once, never following redirects. Non-public addresses are refused unless
+ * allowed: IP literals here (Node skips `lookup` for them), names in the safe lookup. One timer
+ * covers connect and response. Error texts are stored and shown to customers, so they are built
+ * only from status codes, error codes and Node's network messages, never from headers or body.
  */
 export function sendWebhook (req: SendRequest): Promise<SendResult> {
-  let url: URL
-  try {
-    url = new URL(req.url)
-  } catch {
-    return Promise.resolve({ outcome: 'fail', statusCode: null, error: 'invalid webhook URL' })
+  const url = parseTarget(req.url)
+  if (!url) return Promise.resolve(invalidUrl)
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
+  if (!req.allowPrivateAddresses && net.isIP(host) !== 0 && !isPublicAddress(host)) {
+    return Promise.resolve({ outcome: 'fail', statusCode: null, error: `address not allowed: ${host} is not a public address` })
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.resolve({ outcome: 'fail', statusCode: null, error: 'invalid webhook URL' })
-  const host = url.hostname.replace(/^\[|\]$/g, '')
-  if (!req.allowPrivateAddresses && ipaddr.isValid(host) && !isPublicAddress(host)) {
-    return Promise.resolve({ outcome: 'fail', statusCode: null, error: `address not allowed: ${host}` })
+
+  const body = Buffer.from(req.body, 'utf8')
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (name.toLowerCase() !== 'content-length') headers[name] = value
   }
+  headers['content-length'] = String(body.length)
 
   return new Promise((resolve) => {
     let settled = false
+    let statusCode: number | null = null
+    let request: http.ClientRequest | undefined
     const settle = (result: SendResult) => {
       if (settled) return
       settled = true
       clearTimeout(timer)
-      request.destroy()
+      request?.destroy()
       resolve(result)
     }
-    const body = Buffer.from(req.body, 'utf8')
-    const request = (url.protocol === 'https:' ? https : http).request(url, {
-      method: 'POST',
-      headers: { ...req.headers, 'content-length': String(body.length) },
-      lookup: createSafeLookup(req.allowPrivateAddresses),
-    }, (response) => {
-      let received = 0
-      response.on('data', (chunk: Buffer) => {
-        received += chunk.length
-        if (received > MAX_RESPONSE_BYTES) settle(classifyStatus(response.statusCode ?? 0))
+    // Once a status line has arrived the receiver has processed the delivery; a stalled body does
+    // not turn that answer into a retry (which would deliver twice).
+    const timer = setTimeout(() => settle(statusCode !== null
+      ? classifyStatus(statusCode)
+      : { outcome: 'retry', statusCode: null, error: `timeout after ${req.timeoutMs} ms` }), req.timeoutMs)
+
+    try {
+      request = (url.protocol === 'https:' ? https : http).request(url, {
+        method: 'POST',
+        headers,
+        lookup: createSafeLookup(req.allowPrivateAddresses),
+        // No pooled sockets: a kept-alive connection would skip the lookup, and so the address check.
+        agent: false,
+      }, (response) => {
+        statusCode = response.statusCode ?? 0
+        const done = () => settle(classifyStatus(statusCode ?? 0))
+        let received = 0
+        response.on('data', (chunk: Buffer) => {
+          received += chunk.length
+          if (received >= MAX_RESPONSE_BYTES) done()
+        })
+        response.on('end', done)
+        response.on('aborted', done)
+        response.on('error', done)
       })
-      response.on('end', () => settle(classifyStatus(response.statusCode ?? 0)))
-      response.on('error', () => settle(classifyStatus(response.statusCode ?? 0)))
-    })
-    const timer = setTimeout(() => settle({ outcome: 'retry', statusCode: null, error: `timeout after ${req.timeoutMs} ms` }), req.timeoutMs)
+    } catch (err) {
+      // Synchronous throws are invalid request options (e.g. a bad header); retrying cannot help.
+      // Only the code is kept: some of these messages quote header values.
+      const code = (err as NodeJS.ErrnoException).code ?? 'ERR_INVALID_REQUEST'
+      return settle({ outcome: 'fail', statusCode: null, error: `invalid request: ${code}` })
+    }
+
     request.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRNOTALLOWED') return settle({ outcome: 'fail', statusCode: null, error: `address not allowed: ${err.message}` })
+      if (statusCode !== null) return settle(classifyStatus(statusCode))
       settle({ outcome: 'retry', statusCode: null, error: `${err.code ?? 'ERROR'}: ${err.message}` })
     })
     request.end(body)

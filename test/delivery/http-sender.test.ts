@@ -1,68 +1,149 @@
-import { describe, expect, it } from 'vitest'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { describe, it, expect, onTestFinished } from 'vitest'
 import { createSafeLookup, isPublicAddress } from '../../src/delivery/address-policy.js'
 import { sendWebhook } from '../../src/delivery/http-sender.js'
-import { startReceiver } from '../fixtures/receiver.js'
 
-const send = (url: string, allowPrivateAddresses = true, timeoutMs = 2000) =>
-  sendWebhook({ url, body: '{"id":"evt"}', headers: { 'content-type': 'application/json', 'x-kash-event-id': 'evt' }, timeoutMs, allowPrivateAddresses })
+interface Received { method: string; url: string; headers: http.IncomingHttpHeaders; body: Buffer }
+type Answer = { status: number; headers?: Record<string, string> } | 'hang'
+
+/** A loopback server that records every request and answers as told; closed when the test finishes. */
+async function startServer (answer: () => Answer = () => ({ status: 200 })) {
+  const received: Received[] = []
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) })
+      const a = answer()
+      if (a !== 'hang') res.writeHead(a.status, a.headers).end('response body')
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  onTestFinished(async () => {
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+  })
+  const { port } = server.address() as AddressInfo
+  return { port, url: `http://127.0.0.1:${port}/hooks`, received }
+}
+
+/** A port nothing listens on: bound once, then released. */
+async function closedPort () {
+  const server = http.createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+const body = '{"id":"evt_1","note":"héllo ✓"}'
+const headers = { 'content-type': 'application/json', 'x-webhook-signature': 'v1=abc123', 'x-webhook-id': 'evt_1' }
+const send = (url: string, opts: { allowPrivateAddresses?: boolean; timeoutMs?: number } = {}) =>
+  sendWebhook({ url, body, headers, timeoutMs: opts.timeoutMs ?? 5000, allowPrivateAddresses: opts.allowPrivateAddresses ?? true })
 
 describe('isPublicAddress', () => {
-  it.each(['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111'])('accepts the public address %s', (ip) => {
+  it.each(['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '2002:808:808::1', '64:ff9b::808:808'])('%s is public', (ip) => {
     expect(isPublicAddress(ip)).toBe(true)
   })
+
   it.each([
     '127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1',
-    '255.255.255.255', '192.0.2.1', '198.18.0.1', '::1', '::', 'fe80::1', 'fd00:ec2::254', 'fc00::1',
-    '::ffff:127.0.0.1', '::ffff:10.0.0.1', '2001:db8::1', '64:ff9b::a00:1', '2002:a00:1::', 'not-an-ip',
-  ])('refuses %s', (ip) => {
+    '255.255.255.255', '240.0.0.1', '192.0.0.8', '192.0.2.1', '198.18.0.1', '198.51.100.1', '203.0.113.1',
+    '::1', '::', 'fe80::1', 'fd00:ec2::254', 'fc00::1', 'ff02::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1',
+    '2001:db8::1', '64:ff9b::a00:1', '2002:a00:1::1', '2001:0:4136:e378:8000:63bf:80ff:fffe', '::7f00:1', 'not-an-ip',
+  ])('%s is not public', (ip) => {
     expect(isPublicAddress(ip)).toBe(false)
   })
 })
 
 describe('createSafeLookup', () => {
-  it('refuses a name that resolves to loopback, and allows it when private addresses are allowed', async () => {
-    const lookup = (allow: boolean) => new Promise<unknown>((resolve, reject) =>
-      createSafeLookup(allow)('localhost', { all: false }, (err, address) => err ? reject(err) : resolve(address)))
-    await expect(lookup(false)).rejects.toMatchObject({ code: 'EADDRNOTALLOWED' })
-    await expect(lookup(true)).resolves.toMatch(/^(127\.0\.0\.1|::1)$/)
+  const lookup = (allow: boolean, all: boolean) => new Promise<unknown>((resolve, reject) => {
+    createSafeLookup(allow)('localhost', { all }, (err, address) => err ? reject(err) : resolve(address))
+  })
+
+  it('refuses localhost when private addresses are not allowed', async () => {
+    await expect(lookup(false, false)).rejects.toMatchObject({ code: 'EADDRNOTALLOWED', message: expect.stringMatching(/^address .+ of localhost is not allowed$/) })
+    await expect(lookup(false, true)).rejects.toMatchObject({ code: 'EADDRNOTALLOWED' })
+  })
+
+  it('resolves localhost in both callback shapes when private addresses are allowed', async () => {
+    await expect(lookup(true, false)).resolves.toMatch(/^(127\.0\.0\.1|::1)$/)
+    await expect(lookup(true, true)).resolves.toEqual(expect.arrayContaining([expect.objectContaining({ family: expect.any(Number) })]))
   })
 })
 
 describe('sendWebhook', () => {
-  it('delivers on 2xx with the exact body and headers', async () => {
-    const receiver = await startReceiver(() => 204)
-    expect(await send(receiver.url)).toEqual({ outcome: 'delivered', statusCode: 204 })
-    expect(receiver.received[0]).toMatchObject({ body: '{"id":"evt"}', headers: { 'content-type': 'application/json', 'x-kash-event-id': 'evt', 'content-length': '12' } })
+  it('delivers on 200, sending the exact body bytes and the given headers', async () => {
+    const server = await startServer()
+    expect(await send(server.url)).toEqual({ outcome: 'delivered', statusCode: 200 })
+    expect(server.received).toHaveLength(1)
+    const [got] = server.received
+    expect(got?.method).toBe('POST')
+    expect(got?.url).toBe('/hooks')
+    expect(got?.body.equals(Buffer.from(body, 'utf8'))).toBe(true)
+    expect(got?.headers).toMatchObject({ ...headers, 'content-length': String(Buffer.byteLength(body)) })
   })
 
-  it.each([[500, 'retry'], [503, 'retry'], [408, 'retry'], [429, 'retry'], [400, 'fail'], [404, 'fail'], [410, 'fail']])('treats HTTP %i as %s', async (status, outcome) => {
-    const receiver = await startReceiver(() => status)
-    expect(await send(receiver.url)).toEqual({ outcome, statusCode: status, error: `HTTP ${status}` })
+  it.each([500, 503, 408, 429])('retries on HTTP %i', async (status) => {
+    const server = await startServer(() => ({ status }))
+    expect(await send(server.url)).toEqual({ outcome: 'retry', statusCode: status, error: `HTTP ${status}` })
   })
 
-  it('does not follow a redirect', async () => {
-    const target = await startReceiver()
-    const receiver = await startReceiver(() => 302)
-    expect(await send(receiver.url)).toMatchObject({ outcome: 'fail', statusCode: 302, error: 'redirect not followed (HTTP 302)' })
+  it.each([400, 404, 410])('fails on HTTP %i', async (status) => {
+    const server = await startServer(() => ({ status }))
+    expect(await send(server.url)).toEqual({ outcome: 'fail', statusCode: status, error: `HTTP ${status}` })
+  })
+
+  it.each([301, 302])('fails on HTTP %i without following the Location', async (status) => {
+    const target = await startServer()
+    const server = await startServer(() => ({ status, headers: { location: target.url } }))
+    expect(await send(server.url)).toEqual({ outcome: 'fail', statusCode: status, error: `redirect not followed (HTTP ${status})` })
+    expect(server.received).toHaveLength(1)
     expect(target.received).toHaveLength(0)
   })
 
-  it('retries after a timeout and after a refused connection', async () => {
-    const receiver = await startReceiver(() => 'hang')
-    expect(await send(receiver.url, true, 300)).toEqual({ outcome: 'retry', statusCode: null, error: 'timeout after 300 ms' })
-    expect(await send('http://127.0.0.1:1/hooks')).toMatchObject({ outcome: 'retry', statusCode: null, error: expect.stringMatching(/^ECONNREFUSED/) })
+  it('retries after a timeout when the server never answers', async () => {
+    const server = await startServer(() => 'hang')
+    expect(await send(server.url, { timeoutMs: 300 })).toEqual({ outcome: 'retry', statusCode: null, error: 'timeout after 300 ms' })
   })
 
-  it('refuses private addresses, literal or resolved, before sending anything', async () => {
-    const receiver = await startReceiver()
-    expect(await send(receiver.url, false)).toMatchObject({ outcome: 'fail', error: expect.stringMatching(/^address not allowed/) })
-    expect(await send(`http://localhost:${receiver.port}/hooks`, false)).toMatchObject({ outcome: 'fail', error: expect.stringMatching(/^address not allowed/) })
-    expect(await send(`http://[::1]:${receiver.port}/hooks`, false)).toMatchObject({ outcome: 'fail' })
-    expect(receiver.received).toHaveLength(0)
+  it('retries when the connection is refused', async () => {
+    const port = await closedPort()
+    expect(await send(`http://127.0.0.1:${port}/hooks`)).toMatchObject({ outcome: 'retry', statusCode: null, error: expect.stringMatching(/^ECONNREFUSED: /) })
   })
 
-  it('fails a URL that is not http(s)', async () => {
-    expect(await send('ftp://example.com/x')).toEqual({ outcome: 'fail', statusCode: null, error: 'invalid webhook URL' })
+  it('refuses an IP-literal private host without connecting', async () => {
+    const server = await startServer()
+    expect(await send(server.url, { allowPrivateAddresses: false })).toMatchObject({ outcome: 'fail', statusCode: null, error: expect.stringMatching(/^address not allowed: /) })
+    expect(await send(`http://[::ffff:127.0.0.1]:${server.port}/hooks`, { allowPrivateAddresses: false })).toMatchObject({ outcome: 'fail', error: expect.stringMatching(/^address not allowed: /) })
+    expect(server.received).toHaveLength(0)
+  })
+
+  it('refuses a name resolving to loopback without connecting', async () => {
+    const server = await startServer()
+    expect(await send(`http://localhost:${server.port}/hooks`, { allowPrivateAddresses: false })).toMatchObject({ outcome: 'fail', statusCode: null, error: expect.stringMatching(/^address not allowed: .*localhost/) })
+    expect(server.received).toHaveLength(0)
+  })
+
+  it('delivers to private addresses when they are allowed', async () => {
+    const server = await startServer()
+    expect(await send(`http://localhost:${server.port}/hooks`, { allowPrivateAddresses: true })).toEqual({ outcome: 'delivered', statusCode: 200 })
+    expect(server.received).toHaveLength(1)
+  })
+
+  it('fails a URL that does not parse or is not http(s)', async () => {
+    expect(await send('ftp://example.com/hooks')).toEqual({ outcome: 'fail', statusCode: null, error: 'invalid webhook URL' })
     expect(await send('not a url')).toEqual({ outcome: 'fail', statusCode: null, error: 'invalid webhook URL' })
+  })
+
+  it('keeps request headers and body out of error texts', async () => {
+    const server = await startServer(() => ({ status: 500 }))
+    for (const result of [await send(server.url), await send(`http://127.0.0.1:${await closedPort()}/`)]) {
+      expect(result.outcome).toBe('retry')
+      const error = result.outcome === 'delivered' ? '' : result.error
+      expect(error).not.toContain('abc123')
+      expect(error).not.toContain('evt_1')
+    }
   })
 })
