@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
-import { verifySignature } from '../signing/index.js';
+import { readFileSync } from 'node:fs'
+import { pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
+import { verifySignature } from '../signing/index.js'
 
 export interface VerifyCliIo {
   stdout: (s: string) => void;
@@ -15,28 +15,28 @@ const USAGE = `usage: tsx src/cli/verify.ts --signature <header> (--body <string
 Verifies a webhook signature header against the raw request body.
 --secret / --secret-file may be repeated; secrets are tried in the order given.
 Exit codes: 0 valid, 1 invalid, 2 bad arguments.
-`;
+`
 
 class UsageError extends Error {}
 
-function parseNonNegativeInt(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
+function parseNonNegativeInt (name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-    throw new UsageError(`--${name} must be a non-negative integer`);
+    throw new UsageError(`--${name} must be a non-negative integer`)
   }
-  return Number(value);
+  return Number(value)
 }
 
-function readFileOrThrow(io: VerifyCliIo, flag: string, path: string): Buffer {
+function readFileOrThrow (io: VerifyCliIo, flag: string, path: string): Buffer {
   try {
-    return io.readFile(path);
+    return io.readFile(path)
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'read error';
-    throw new UsageError(`${flag}: cannot read ${path} (${code})`);
+    const code = (err as NodeJS.ErrnoException).code ?? 'read error'
+    throw new UsageError(`${flag}: cannot read ${path} (${code})`)
   }
 }
 
-export function runVerifyCli(argv: string[], io: VerifyCliIo): number {
+export function runVerifyCli (argv: string[], io: VerifyCliIo): number {
   try {
     const { values, tokens } = parseArgs({
       args: argv,
@@ -54,67 +54,67 @@ export function runVerifyCli(argv: string[], io: VerifyCliIo): number {
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
+    })
     if (values.help) {
-      io.stdout(USAGE);
-      return 0;
+      io.stdout(USAGE)
+      return 0
     }
-    if (values.signature === undefined) throw new UsageError('--signature is required');
+    if (values.signature === undefined) throw new UsageError('--signature is required')
     if (values.body !== undefined && values['body-file'] !== undefined) {
-      throw new UsageError('use only one of --body and --body-file');
+      throw new UsageError('use only one of --body and --body-file')
     }
-    let body: string | Buffer;
-    if (values.body !== undefined) body = values.body;
-    else if (values['body-file'] !== undefined) body = readFileOrThrow(io, '--body-file', values['body-file']);
-    else throw new UsageError('one of --body or --body-file is required');
+    let body: string | Buffer
+    if (values.body !== undefined) body = values.body
+    else if (values['body-file'] !== undefined) body = readFileOrThrow(io, '--body-file', values['body-file'])
+    else throw new UsageError('one of --body or --body-file is required')
 
     // Walk tokens rather than values so interleaved --secret/--secret-file keep command-line order,
     // which is what the reported secret number refers to.
-    const secrets: string[] = [];
+    const secrets: string[] = []
     for (const token of tokens) {
-      if (token.kind !== 'option' || token.value === undefined) continue;
+      if (token.kind !== 'option' || token.value === undefined) continue
       if (token.name === 'secret') {
-        if (token.value === '') throw new UsageError('--secret must not be empty');
-        secrets.push(token.value);
+        if (token.value === '') throw new UsageError('--secret must not be empty')
+        secrets.push(token.value)
       } else if (token.name === 'secret-file') {
-        const secret = readFileOrThrow(io, '--secret-file', token.value).toString('utf8').replace(/\s+$/, '');
-        if (secret === '') throw new UsageError(`--secret-file ${token.value} is empty`);
-        secrets.push(secret);
+        const secret = readFileOrThrow(io, '--secret-file', token.value).toString('utf8').replace(/\s+$/, '')
+        if (secret === '') throw new UsageError(`--secret-file ${token.value} is empty`)
+        secrets.push(secret)
       }
     }
-    if (secrets.length === 0) throw new UsageError('at least one --secret or --secret-file is required');
+    if (secrets.length === 0) throw new UsageError('at least one --secret or --secret-file is required')
 
-    const toleranceMs = parseNonNegativeInt('tolerance-ms', values['tolerance-ms']);
-    const now = parseNonNegativeInt('now-ms', values['now-ms']);
+    const toleranceMs = parseNonNegativeInt('tolerance-ms', values['tolerance-ms'])
+    const now = parseNonNegativeInt('now-ms', values['now-ms'])
     const result = verifySignature(body, values.signature, secrets, {
       ...(toleranceMs !== undefined && { toleranceMs }),
       ...(now !== undefined && { now }),
-    });
+    })
 
     if (values.json) {
       const out = result.ok
         ? { valid: true, matchedIndex: result.matchedIndex }
-        : { valid: false, reason: result.reason };
-      io.stdout(`${JSON.stringify(out)}\n`);
+        : { valid: false, reason: result.reason }
+      io.stdout(`${JSON.stringify(out)}\n`)
     } else if (result.ok) {
-      io.stdout(`valid (matched secret #${result.matchedIndex + 1})\n`);
+      io.stdout(`valid (matched secret #${result.matchedIndex + 1})\n`)
     } else {
-      io.stdout(`invalid: ${result.reason}: ${result.message}\n`);
+      io.stdout(`invalid: ${result.reason}: ${result.message}\n`)
     }
-    return result.ok ? 0 : 1;
+    return result.ok ? 0 : 1
   } catch (err) {
     // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown/invalid options.
-    const code = String((err as NodeJS.ErrnoException).code ?? '');
+    const code = String((err as NodeJS.ErrnoException).code ?? '')
     if (err instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
       // Node's positional-argument message echoes the value, which may be a mistyped secret.
       const message =
         code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
           ? 'unexpected positional argument (every value must follow a flag)'
-          : (err as Error).message;
-      io.stderr(`error: ${message}\n${USAGE}`);
-      return 2;
+          : (err as Error).message
+      io.stderr(`error: ${message}\n${USAGE}`)
+      return 2
     }
-    throw err;
+    throw err
   }
 }
 
@@ -123,5 +123,5 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     readFile: (p) => readFileSync(p),
-  });
+  })
 }
