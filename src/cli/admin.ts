@@ -1,6 +1,5 @@
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import type pg from 'pg'
 import { toCidr } from '../auth/ip-allowlist.js'
 import { ConfigError, type Config } from '../config/config.js'
 import { resolveConfig } from '../config/resolve.js'
@@ -8,37 +7,41 @@ import { createSecretBox } from '../crypto/secret-box.js'
 import { listApiKeys } from '../db/api-keys-repository.js'
 import { createPool } from '../db/pool.js'
 import { issueApiKey, revokeKey, validateWebhookUrl, type IssueApiKeyInput } from '../domain/api-keys.js'
-import type { ErrorCode } from '../errors/catalogue.js'
 import { isDependencyError } from '../errors/dependency-errors.js'
 import { createLogger } from '../logging/logger.js'
+import { closeQueues, createQueues, type Queues } from '../queue/queues.js'
+import { createRedis } from '../queue/redis.js'
+import { withTimeout } from '../util/with-timeout.js'
+import { ACTION_KINDS, asRefusal, parseActionCommand, runActionCommand, type ActionCommand } from './admin-actions.js'
+import { cliActorName, invalid, Refusal, refuse, UsageError, UUID, type AdminDeps, type AdminIo } from './admin-common.js'
+import { OPERATOR_SUBCOMMANDS, parseOperatorCommand, runOperatorCommand, type OperatorCommand } from './admin-operators.js'
 import { formatIssued, formatKeyList, formatRevoked, publicKeyRow, USAGE } from './format-table.js'
 
-export interface AdminIo { stdout: (s: string) => void; stderr: (s: string) => void }
-export interface AdminDeps extends AdminIo { pool: pg.Pool; config: Config }
-
-class Refusal extends Error {
-  constructor (readonly code: ErrorCode, message: string) { super(message) }
-}
-class UsageError extends Error {}
+export type { AdminDeps, AdminIo } from './admin-common.js'
 
 type Command =
   | { name: 'issue'; json: boolean; input: IssueApiKeyInput & { ipAllowlist: string[]; expiresAt: Date | null } }
   | { name: 'list'; json: boolean }
   | { name: 'revoke'; json: boolean; id: string }
+  | OperatorCommand
+  | ActionCommand
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const SCOPE = /^[a-z][a-z0-9_-]*(:[a-z0-9_-]+)*$/
 const ISO_8601 = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/
 const OPTIONS = {
   issue: {
-    'webhook-url': { type: 'string' }, 'no-webhook': { type: 'boolean' }, scopes: { type: 'string', multiple: true },
-    env: { type: 'string' }, 'ip-allowlist': { type: 'string', multiple: true }, 'expires-at': { type: 'string' }, owner: { type: 'string' },
+    'webhook-url': { type: 'string' },
+    'no-webhook': { type: 'boolean' },
+    scopes: { type: 'string', multiple: true },
+    env: { type: 'string' },
+    'ip-allowlist': { type: 'string', multiple: true },
+    'expires-at': { type: 'string' },
+    owner: { type: 'string' },
   },
   list: {},
   revoke: {},
 } as const
 
-const invalid = (message: string) => new Refusal('VALIDATION_FAILED', message)
 const commaList = (values: string[] | undefined) => (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean)
 
 function cidr (entry: string) {
@@ -82,16 +85,23 @@ function parseIssue (v: { [k: string]: string | boolean | string[] | undefined }
   return { name: 'issue', json: v.json === true, input: { ownerId, env, scopes, webhookUrl, ipAllowlist, expiresAt: expiry(v['expires-at'] as string | undefined) } }
 }
 
+const GROUPS = ['keys', 'operators', 'rotations']
+
 function parseCommand (argv: string[]): Command | 'help' {
   const [group, sub, ...rest] = argv
-  if (group === '--help' || group === '-h' || (group === 'keys' && (sub === '--help' || sub === '-h'))) return 'help'
+  if (group === '--help' || group === '-h' || (GROUPS.includes(group ?? '') && (sub === '--help' || sub === '-h'))) return 'help'
   if (group === undefined) throw new UsageError('no command given')
+  if (group === 'operators' && sub !== undefined && OPERATOR_SUBCOMMANDS.includes(sub)) return parseOperatorCommand(sub, rest)
+  if (group === 'keys' && sub !== undefined && Object.hasOwn(ACTION_KINDS, sub)) return parseActionCommand('keys', sub, rest)
+  if (group === 'rotations' && sub === 'acknowledge') return parseActionCommand('rotations', sub, rest)
   if (group !== 'keys' || (sub !== 'issue' && sub !== 'list' && sub !== 'revoke')) {
     const words = [group, sub].filter((s) => s !== undefined && /^[a-z-]{1,30}$/.test(s))
     throw new UsageError(`unknown command${words.length > 0 ? ` "${words.join(' ')}"` : ''}`)
   }
   const { values, positionals } = parseArgs({
-    args: rest, strict: true, allowPositionals: sub === 'revoke',
+    args: rest,
+    strict: true,
+    allowPositionals: sub === 'revoke',
     options: { ...OPTIONS[sub], json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   })
   if (values.help) return 'help'
@@ -126,23 +136,20 @@ export function parseAdminArgs (argv: string[], io: AdminIo): Command | number {
       io.stderr(`error: ${message}\n\n${USAGE}`)
       return 2
     }
-    if (err instanceof Refusal) return refuse(io, json, err.code, err.message)
+    const refusal = asRefusal(err)
+    if (refusal) return refuse(io, json, refusal.code, refusal.message)
     throw err
   }
-}
-
-function refuse (io: AdminIo, json: boolean, code: ErrorCode, message: string) {
-  if (json) io.stdout(`${JSON.stringify({ error: { code, message } })}\n`)
-  else io.stderr(`error: ${code}: ${message}\n`)
-  return 1
 }
 
 export async function runAdmin (argv: string[], deps: AdminDeps): Promise<number> {
   const cmd = parseAdminArgs(argv, deps)
   if (typeof cmd === 'number') return cmd
   const out = (human: string, data: unknown) => deps.stdout(cmd.json ? `${JSON.stringify(data)}\n` : human)
-  const actor = { actorType: 'operator' as const, actor: process.env.USER ? `admin-cli:${process.env.USER}` : 'admin-cli' }
+  const actor = { actorType: 'operator' as const, actor: cliActorName() }
   try {
+    if (cmd.name === 'operator-issue' || cmd.name === 'operator-revoke' || cmd.name === 'operator-list') return await runOperatorCommand(cmd, deps, out, actor.actor)
+    if (cmd.name === 'action' || cmd.name === 'acknowledge') return await runActionCommand(cmd, deps, out, actor.actor)
     if (cmd.name === 'issue') {
       const secretBox = createSecretBox(deps.config.SECRET_ENCRYPTION_KEYS)
       const issued = await issueApiKey(deps.pool, { pepper: deps.config.API_KEY_PEPPER, secretBox }, cmd.input, actor)
@@ -157,6 +164,8 @@ export async function runAdmin (argv: string[], deps: AdminDeps): Promise<number
     }
     return 0
   } catch (err) {
+    const refusal = asRefusal(err)
+    if (refusal) return refuse(deps, cmd.json, refusal.code, refusal.message)
     if (isDependencyError(err)) {
       const code = (err as { code?: unknown }).code
       return refuse(deps, cmd.json, 'DEPENDENCY_UNAVAILABLE', `Postgres did not answer${typeof code === 'string' ? ` (${code})` : ''}. Check that the database is running and retry.`)
@@ -168,18 +177,25 @@ export async function runAdmin (argv: string[], deps: AdminDeps): Promise<number
 async function main (argv: string[], io: AdminIo): Promise<number> {
   const cmd = parseAdminArgs(argv, io)
   if (typeof cmd === 'number') return cmd
+  // Only the operator actions go through the worker, and so only they need Redis.
+  const needRedis = cmd.name === 'action'
   let config: Config
   try {
-    ({ config } = await resolveConfig(process.env, { needRedis: false }))
+    ({ config } = await resolveConfig(process.env, { needRedis }))
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err
     io.stderr(`error: ${err.message}\n`)
     return 1
   }
-  const pool = createPool(config.DATABASE_URL, createLogger('silent'))
+  const log = createLogger('silent')
+  const pool = createPool(config.DATABASE_URL, log)
+  const redis = needRedis ? createRedis(config.REDIS_URL, 'api', log) : undefined
+  const queues: Queues | undefined = redis ? createQueues(redis, config, log) : undefined
   try {
-    return await runAdmin(argv, { ...io, pool, config })
+    return await runAdmin(argv, { ...io, pool, config, queues })
   } finally {
+    if (queues) await withTimeout(closeQueues(queues), 2000).catch(() => {})
+    redis?.disconnect()
     await pool.end().catch(() => {})
   }
 }

@@ -11,6 +11,22 @@ commands:
   keys list [--json]          Lists API keys (never a secret or key hash).
   keys revoke <id> [--json]   Revokes an API key. Permanent; revoking twice is harmless.
 
+  keys rollback <keyId> --reason <text> [--operator <name>] [--idempotency-key <k>] [--json]
+      Rolls the webhook secret back to the previous one (within its window); dual-signing stops.
+  keys recover <keyId> --reason <text> [--operator <name>] [--idempotency-key <k>] [--json]
+      Recovery rotation: a fresh secret, the previous one kept. Prints the new secret once; hand it
+      over, then run \`rotations acknowledge <rotationId>\`.
+  keys expire-previous <keyId> --reason <text> [--operator <name>] [--idempotency-key <k>] [--json]
+      Expires the previous secret now (it leaked); dual-signing stops.
+      These three run through the worker (they need Redis) and wait up to 30 s for it. The actor
+      recorded in the audit trail is --operator, or admin-cli:$USER.
+  rotations acknowledge <rotationId> [--operator <name>] [--json]
+      Erases the held copy of a recovery's secret once it was handed over.
+
+  operators issue <name> [--json]    Issues an operator token; prints it once.
+  operators revoke <name> [--json]   Revokes the operator's live token.
+  operators list [--json]            Lists operators (never a token or its hash).
+
 Exit codes: 0 done, 1 refused (error: <CODE>: <message>), 2 usage error.
 `
 
@@ -21,7 +37,7 @@ export function formatTable (headers: readonly string[], rows: readonly (readonl
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n'
 }
 
-const when = (d: Date | null) => (d === null ? '-' : d.toISOString().replace(/\.\d{3}Z$/, 'Z'))
+export const when = (d: Date | null) => (d === null ? '-' : d.toISOString().replace(/\.\d{3}Z$/, 'Z'))
 
 /** The fields `keys list` may show: an explicit pick, so a column added to the query never leaks. */
 export function publicKeyRow (k: ApiKeyListRow) {
@@ -47,7 +63,7 @@ export function formatKeyList (rows: readonly ApiKeyListRow[]): string {
     rows.map((k) => [
       k.id, `${k.keyPrefix}…`, k.env, k.scopes.join(',') || '-', k.webhookUrl ?? '-', String(k.secretVersion),
       when(k.createdAt), when(k.expiresAt), when(k.revokedAt),
-    ]),
+    ])
   )
 }
 
@@ -89,4 +105,28 @@ export function formatRevoked (r: { id: string; revokedAt: Date; alreadyRevoked:
   return r.alreadyRevoked
     ? `API key ${r.id} was already revoked at ${when(r.revokedAt)}; nothing changed.\n`
     : `Revoked API key ${r.id} at ${when(r.revokedAt)}. Revocation is permanent.\n`
+}
+
+export interface OperatorListRow { name: string; tokenPrefix: string; createdAt: Date; revokedAt: Date | null }
+
+export function formatOperatorList (rows: readonly OperatorListRow[]): string {
+  if (rows.length === 0) return 'no operators\n'
+  return formatTable(['NAME', 'PREFIX', 'CREATED', 'REVOKED'], rows.map((o) => [o.name, `${o.tokenPrefix}…`, when(o.createdAt), when(o.revokedAt)]))
+}
+
+export function formatOperatorIssued (o: { name: string; token: string }): string {
+  return [
+    `Operator token issued for ${o.name}.`,
+    'The token is shown once: store it now, it cannot be shown again.',
+    '',
+    `  Operator:  ${o.name}`,
+    `  Token:     ${o.token}`,
+    '',
+    'Send it as Authorization: Bearer <token> to the /v1/admin/ routes.',
+    '',
+  ].join('\n')
+}
+
+export function formatOperatorRevoked (o: { name: string; revokedAt: Date }): string {
+  return `Revoked the operator token of ${o.name} at ${when(o.revokedAt)}. Issue a new one with \`operators issue ${o.name}\`.\n`
 }

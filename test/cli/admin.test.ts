@@ -167,7 +167,7 @@ describe('keys revoke', () => {
     expect(second.code).toBe(0)
     expect(second.stdout).toMatch(/already revoked/)
     expect((await admin('keys', 'revoke', out.apiKeyId, '--json')).json()).toMatchObject({ alreadyRevoked: true, revokedAt: first.json().revokedAt })
-    const { rows } = await pool.query(`select count(*)::int as n from audit_events where api_key_id = $1 and action = 'api_key.revoked'`, [out.apiKeyId])
+    const { rows } = await pool.query('select count(*)::int as n from audit_events where api_key_id = $1 and action = \'api_key.revoked\'', [out.apiKeyId])
     expect(rows[0].n).toBe(1)
 
     const unknown = await admin('keys', 'revoke', randomUUID())
