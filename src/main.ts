@@ -9,7 +9,8 @@ import { startEmbeddedRuntime, type EmbeddedRuntime } from './embedded/embedded-
 import { createLogger } from './logging/logger.js'
 import { startServices, type Role } from './services.js'
 
-const QUICKSTART_WEBHOOK_URL = 'https://example.com/webhooks/kash'
+// .invalid never resolves (RFC 6761): the demo key's deliveries fail locally instead of reaching out.
+const QUICKSTART_WEBHOOK_URL = 'https://webhooks.example.invalid/kash'
 
 async function main () {
   const { values } = parseArgs({ options: { role: { type: 'string', default: 'all' } } })
