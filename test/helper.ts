@@ -5,7 +5,7 @@ import pg from 'pg'
 import { expect, inject, onTestFinished } from 'vitest'
 import { buildApp, type App } from '../src/app.js'
 import { finalizeConfig, parseEnv, type Config } from '../src/config/config.js'
-import { createSecretBox } from '../src/crypto/secret-box.js'
+import { aad, createSecretBox } from '../src/crypto/secret-box.js'
 import { createPool } from '../src/db/pool.js'
 import { issueApiKey, type IssueApiKeyInput } from '../src/domain/api-keys.js'
 import type { RotationOutcome } from '../src/domain/rotation-rule.js'
@@ -134,6 +134,22 @@ export async function buildTestContext (opts: ContextOptions) {
     },
     post (apiKey: string, url: string) {
       return app.inject({ method: 'POST', url, headers: { 'x-api-key': apiKey } })
+    },
+    /** A key's secret slots, decrypted, with the raw row (ciphertexts, window, version) for before/after comparisons. */
+    async secretSlots (apiKeyId: string) {
+      const { rows: [row] } = await pool.query(
+        `select webhook_secret, webhook_secret_previous, previous_retained_until,
+                previous_retained_until::text as previous_until_exact, secret_version,
+                extract(epoch from previous_retained_until - secret_rotated_at)::int as window_seconds
+         from api_keys where id = $1`, [apiKeyId])
+      const box = createSecretBox(config.SECRET_ENCRYPTION_KEYS)
+      return {
+        raw: row as { webhook_secret: string; webhook_secret_previous: string | null; previous_retained_until: Date | null; previous_until_exact: string | null; secret_version: number; window_seconds: number | null },
+        current: box.decrypt(row.webhook_secret, aad.current(apiKeyId)),
+        previous: row.webhook_secret_previous === null ? null : box.decrypt(row.webhook_secret_previous, aad.previous(apiKeyId)),
+        version: row.secret_version as number,
+        windowSeconds: row.window_seconds as number | null,
+      }
     },
     /** Every key and value this context's queue left in Redis, as text. */
     async redisDump () {

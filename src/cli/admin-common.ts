@@ -22,7 +22,7 @@ export class UsageError extends Error {}
 
 export const invalid = (message: string) => new Refusal('VALIDATION_FAILED', message)
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+export { UUID_PATTERN as UUID } from '../http/cursor.js'
 export const OPERATOR_NAME = /^[A-Za-z0-9_.@-]{1,64}$/
 
 /** Who the CLI acts as when no operator is named: `admin-cli:<USER>`. */

@@ -2,9 +2,8 @@ import { execFile } from 'node:child_process'
 import path from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { runAdmin } from '../../src/cli/admin.js'
-import { aad, createSecretBox } from '../../src/crypto/secret-box.js'
 import { buildTestContext, createTestDatabase, json, TEST_ENCRYPTION_KEYS, TEST_PEPPER, type TestContext } from '../helper.js'
+import { runAdminCli } from '../fixtures/run-admin.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const WHSEC = /^whsec_[A-Za-z0-9_-]{43}$/
@@ -12,30 +11,8 @@ const WHSEC = /^whsec_[A-Za-z0-9_-]{43}$/
 let databaseUrl: string
 beforeAll(async () => { databaseUrl = await createTestDatabase() })
 
-async function admin (ctx: TestContext, argv: string[], extra: { actionWaitMs?: number } = {}) {
-  let stdout = ''
-  let stderr = ''
-  const code = await runAdmin(argv, {
-    pool: ctx.pool,
-    config: ctx.config,
-    queues: ctx.queues,
-    ...extra,
-    stdout: (s) => { stdout += s },
-    stderr: (s) => { stderr += s },
-  })
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) }
-}
-
-/** The key's secret slots, decrypted. */
-async function keyState (ctx: TestContext, keyId: string) {
-  const { rows: [row] } = await ctx.pool.query('select webhook_secret, webhook_secret_previous, secret_version from api_keys where id = $1', [keyId])
-  const box = createSecretBox(ctx.config.SECRET_ENCRYPTION_KEYS)
-  return {
-    current: box.decrypt(row.webhook_secret, aad.current(keyId)),
-    previous: row.webhook_secret_previous === null ? null : box.decrypt(row.webhook_secret_previous, aad.previous(keyId)),
-    version: row.secret_version as number,
-  }
-}
+const admin = (ctx: TestContext, argv: string[], extra: { actionWaitMs?: number } = {}) =>
+  runAdminCli({ pool: ctx.pool, config: ctx.config, queues: ctx.queues, ...extra }, argv)
 
 /** A key its customer rotated once over HTTP: previous holds the original secret. */
 async function rotatedKey (ctx: TestContext) {
@@ -66,7 +43,7 @@ describe('keys rollback', () => {
     const { rotation } = res.json()
     expect(Object.keys(rotation).sort()).toEqual(ROTATION_KEYS)
     expect(rotation).toMatchObject({ kind: 'operator_rollback', status: 'succeeded', secretVersion: 3, secret: null, previousRetainedUntil: null, rotatedAt: expect.any(String) })
-    const state = await keyState(ctx, key.apiKeyId)
+    const state = await ctx.secretSlots(key.apiKeyId)
     expect(state.current).toBe(key.webhookSecret)
     expect(state.previous).toBeNull()
 
@@ -91,7 +68,7 @@ describe('keys rollback', () => {
     expect(res).toMatchObject({ code: 1, stdout: '' })
     expect(res.stderr).toMatch(/^error: NO_PREVIOUS_SECRET: .*rotation [0-9a-f-]{36}/)
     expect((await admin(ctx, ['keys', 'rollback', key.apiKeyId, '--reason', 'try it', '--json'])).json().error.code).toBe('NO_PREVIOUS_SECRET')
-    expect((await keyState(ctx, key.apiKeyId)).current).toBe(key.webhookSecret)
+    expect((await ctx.secretSlots(key.apiKeyId)).current).toBe(key.webhookSecret)
     const audit = await operatorAudit(ctx, key.apiKeyId)
     expect(audit).toHaveLength(2)
     expect(audit[0]).toMatchObject({ action: 'webhook_secret.rotation_failed', reason: 'try it' })
@@ -110,7 +87,7 @@ describe('keys recover and rotations acknowledge', () => {
     expect(Object.keys(rotation).sort()).toEqual(ROTATION_KEYS)
     expect(rotation).toMatchObject({ kind: 'operator_recover', status: 'succeeded', secretVersion: 3 })
     expect(rotation.secret).toMatch(WHSEC)
-    const state = await keyState(ctx, key.apiKeyId)
+    const state = await ctx.secretSlots(key.apiKeyId)
     expect(state.current).toBe(rotation.secret)
     expect(state.previous).toBe(key.webhookSecret)
 
@@ -134,7 +111,7 @@ describe('keys recover and rotations acknowledge', () => {
     const human = await admin(ctx, ['keys', 'recover', key.apiKeyId, '--reason', 'lost it again'])
     expect(human.code, human.stderr).toBe(0)
     const secret = /New secret:\s+(whsec_\S+)\n/.exec(human.stdout)?.[1]
-    expect(secret).toBe((await keyState(ctx, key.apiKeyId)).current)
+    expect(secret).toBe((await ctx.secretSlots(key.apiKeyId)).current)
     expect(human.stdout).toMatch(/hand it to the customer/i)
     expect(human.stdout).toMatch(/rotations acknowledge [0-9a-f-]{36}/)
   })
@@ -159,8 +136,8 @@ describe('keys expire-previous', () => {
     const res = await admin(ctx, ['keys', 'expire-previous', key.apiKeyId, '--reason', 'old secret leaked', '--operator', 'carol'])
     expect(res.code, res.stderr).toBe(0)
     expect(res.stdout).toMatch(/dual-signing stopped/)
-    const state = await keyState(ctx, key.apiKeyId)
-    expect(state).toEqual({ current: key.rotated, previous: null, version: 2 })
+    const state = await ctx.secretSlots(key.apiKeyId)
+    expect(state).toMatchObject({ current: key.rotated, previous: null, version: 2 })
     expect(await operatorAudit(ctx, key.apiKeyId)).toMatchObject([
       { actor: 'carol', action: 'webhook_secret.previous_expired', reason: 'old secret leaked' },
     ])
@@ -241,7 +218,7 @@ describe('entry point', () => {
     const res = await runEntry(['keys', 'expire-previous', key.apiKeyId, '--reason', 'leak', '--json'], { ...env, REDIS_URL: ctx.config.REDIS_URL, USER: 'entry-test' })
     expect(res.code, res.stderr).toBe(0)
     expect(JSON.parse(res.stdout).rotation).toMatchObject({ kind: 'operator_expire_previous', status: 'succeeded' })
-    expect((await keyState(ctx, key.apiKeyId)).previous).toBeNull()
+    expect((await ctx.secretSlots(key.apiKeyId)).previous).toBeNull()
     expect(await operatorAudit(ctx, key.apiKeyId)).toMatchObject([{ actor: 'admin-cli:entry-test', action: 'webhook_secret.previous_expired', reason: 'leak' }])
   })
 })

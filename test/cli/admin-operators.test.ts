@@ -1,26 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { runAdmin } from '../../src/cli/admin.js'
 import { hashToken, OPERATOR_TOKEN_PATTERN } from '../../src/crypto/tokens.js'
 import { buildTestContext, createTestDatabase, json, type TestContext } from '../helper.js'
+import { runAdminCli } from '../fixtures/run-admin.js'
 
 let databaseUrl: string
 beforeAll(async () => { databaseUrl = await createTestDatabase() })
 
 const uniqueName = (base: string) => `${base}-${randomUUID().slice(0, 8)}`
 
-async function admin (ctx: TestContext, argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await runAdmin(argv, {
-    pool: ctx.pool,
-    config: ctx.config,
-    queues: ctx.queues,
-    stdout: (s) => { stdout += s },
-    stderr: (s) => { stderr += s },
-  })
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) }
-}
+const admin = (ctx: TestContext, argv: string[]) => runAdminCli({ pool: ctx.pool, config: ctx.config, queues: ctx.queues }, argv)
 
 function adminGetKey (ctx: TestContext, token: string, keyId: string) {
   return ctx.app.inject({ method: 'GET', url: `/v1/admin/api-keys/${keyId}`, headers: { authorization: `Bearer ${token}` } })

@@ -12,6 +12,7 @@ import { findApiKeyByHash } from '../../src/db/api-keys-repository.js'
 import { createPool } from '../../src/db/pool.js'
 import { createLogger } from '../../src/logging/logger.js'
 import { createTestDatabase, testConfig } from '../helper.js'
+import { runAdminCli } from '../fixtures/run-admin.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const URL_ = 'https://hooks.example.com/admin-cli'
@@ -27,12 +28,7 @@ beforeAll(async () => {
 })
 afterAll(async () => { await pool?.end() })
 
-async function admin (...argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await runAdmin(argv, { pool, config, stdout: (s) => { stdout += s }, stderr: (s) => { stderr += s } })
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) }
-}
+const admin = (...argv: string[]) => runAdminCli({ pool, config }, argv)
 
 async function issue (...extra: string[]) {
   const res = await admin('keys', 'issue', '--webhook-url', URL_, '--json', ...extra)

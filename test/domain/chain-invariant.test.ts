@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { aad, createSecretBox } from '../../src/crypto/secret-box.js'
 import { createOperator } from '../fixtures/operators.js'
-import { buildTestContext, createTestDatabase, json, type TestContext } from '../helper.js'
+import { buildTestContext, createTestDatabase, json } from '../helper.js'
 
 let databaseUrl: string
 beforeAll(async () => { databaseUrl = await createTestDatabase() })
@@ -24,15 +23,6 @@ function pick (random: () => number): Step {
   let r = random()
   for (const [step, weight] of STEPS) if ((r -= weight) < 0) return step
   return 'rotate'
-}
-
-async function slots (ctx: TestContext, apiKeyId: string) {
-  const { rows: [row] } = await ctx.pool.query('select webhook_secret, webhook_secret_previous from api_keys where id = $1', [apiKeyId])
-  const box = createSecretBox(ctx.config.SECRET_ENCRYPTION_KEYS)
-  return {
-    current: box.decrypt(row.webhook_secret, aad.current(apiKeyId)),
-    previous: row.webhook_secret_previous === null ? null : box.decrypt(row.webhook_secret_previous, aad.previous(apiKeyId)),
-  }
 }
 
 describe('the rollback chain', () => {
@@ -94,7 +84,7 @@ describe('the rollback chain', () => {
         previous = null
       }
 
-      const actual = await slots(ctx, key.apiKeyId)
+      const actual = await ctx.secretSlots(key.apiKeyId)
       const where = `seed ${seed}, after: ${trail.join(' ')}`
       expect(actual.current, where).toBe(current)
       expect(actual.previous, where).toBe(previous)

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { aad, createSecretBox } from '../../../src/crypto/secret-box.js'
 import { createOperator } from '../../fixtures/operators.js'
 import { buildTestContext, createTestDatabase, json, ROTATIONS_PATH, type TestContext } from '../../helper.js'
 
@@ -31,21 +30,6 @@ function adminPost (ctx: TestContext, token: string, url: string) {
   return ctx.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}` } })
 }
 
-/** The key's secret slots, raw and decrypted. */
-async function keyState (ctx: TestContext, keyId: string) {
-  const { rows: [row] } = await ctx.pool.query(
-    `select webhook_secret, webhook_secret_previous, previous_retained_until, previous_retained_until::text as previous_until_exact,
-            secret_version
-     from api_keys where id = $1`, [keyId])
-  const box = createSecretBox(ctx.config.SECRET_ENCRYPTION_KEYS)
-  return {
-    raw: row as { webhook_secret: string; webhook_secret_previous: string | null; previous_retained_until: Date | null; previous_until_exact: string | null; secret_version: number },
-    current: box.decrypt(row.webhook_secret, aad.current(keyId)),
-    previous: row.webhook_secret_previous === null ? null : box.decrypt(row.webhook_secret_previous, aad.previous(keyId)),
-    version: row.secret_version as number,
-  }
-}
-
 async function operatorRotations (ctx: TestContext, keyId: string, kind: string) {
   const { rows } = await ctx.pool.query('select id from webhook_secret_rotations where api_key_id = $1 and kind = $2', [keyId, kind])
   return rows.map((r) => r.id as string)
@@ -66,7 +50,7 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/rollback', () => {
     const ctx = await buildTestContext({ databaseUrl })
     const op = await createOperator(ctx, operatorName('alice'))
     const key = await rotatedKey(ctx)
-    const before = await keyState(ctx, key.apiKeyId)
+    const before = await ctx.secretSlots(key.apiKeyId)
     expect(before.previous).toBe(key.original)
 
     const res = await operatorAction(ctx, op.token, key.apiKeyId, 'rollback', { body: { reason: 'customer receiver rejects the new secret' } })
@@ -77,7 +61,7 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/rollback', () => {
     expect(body.rotation).toMatchObject({ kind: 'operator_rollback', status: 'succeeded', secret: null, error: null })
     expect(body.data).toEqual(body.rotation)
     expect(res.headers.location).toBe(`/v1/admin/rotations/${body.rotation.id}`)
-    const after = await keyState(ctx, key.apiKeyId)
+    const after = await ctx.secretSlots(key.apiKeyId)
     expect(after.current).toBe(key.original)
     expect(after.previous).toBeNull()
     expect(after.raw.previous_retained_until).toBeNull()
@@ -91,7 +75,7 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/rollback', () => {
     const op = await createOperator(ctx, operatorName('bob'))
     const key = await rotatedKey(ctx)
     await new Promise((resolve) => setTimeout(resolve, 1100)) // the 1 s window ends
-    const before = await keyState(ctx, key.apiKeyId)
+    const before = await ctx.secretSlots(key.apiKeyId)
 
     const res = await operatorAction(ctx, op.token, key.apiKeyId, 'rollback')
 
@@ -99,7 +83,7 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/rollback', () => {
     expect(res.headers['x-error-code']).toBe('ROLLBACK_WINDOW_CLOSED')
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
     expect(json(res)).toMatchObject({ code: 'ROLLBACK_WINDOW_CLOSED', status: 409 })
-    const after = await keyState(ctx, key.apiKeyId)
+    const after = await ctx.secretSlots(key.apiKeyId)
     expect(after.raw).toEqual(before.raw)
     expect(after.current).toBe(key.rotated)
     expect(after.previous).toBe(key.original)
@@ -109,7 +93,7 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/rollback', () => {
     const ctx = await buildTestContext({ databaseUrl })
     const op = await createOperator(ctx, operatorName('carol'))
     const key = await ctx.createKey()
-    const before = await keyState(ctx, key.apiKeyId)
+    const before = await ctx.secretSlots(key.apiKeyId)
 
     const res = await operatorAction(ctx, op.token, key.apiKeyId, 'rollback')
 
@@ -117,7 +101,7 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/rollback', () => {
     expect(res.headers['x-error-code']).toBe('NO_PREVIOUS_SECRET')
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
     expect(json(res)).toMatchObject({ code: 'NO_PREVIOUS_SECRET', status: 409 })
-    expect((await keyState(ctx, key.apiKeyId)).raw).toEqual(before.raw)
+    expect((await ctx.secretSlots(key.apiKeyId)).raw).toEqual(before.raw)
   })
 
   it('returns the same rotation with Idempotent-Replayed: true and changes nothing more when the Idempotency-Key is replayed', async () => {
@@ -129,7 +113,7 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/rollback', () => {
     const first = await operatorAction(ctx, op.token, key.apiKeyId, 'rollback', { idempotencyKey })
     expect(first.statusCode).toBe(200)
     expect(first.headers['idempotent-replayed']).toBeUndefined()
-    const afterFirst = await keyState(ctx, key.apiKeyId)
+    const afterFirst = await ctx.secretSlots(key.apiKeyId)
 
     const replay = await operatorAction(ctx, op.token, key.apiKeyId, 'rollback', { idempotencyKey })
 
@@ -139,7 +123,7 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/rollback', () => {
     expect(json(replay).rotation.id).toBe(json(first).rotation.id)
     expect(json(replay).rotation).toMatchObject({ kind: 'operator_rollback', status: 'succeeded' })
     expect(await operatorRotations(ctx, key.apiKeyId, 'operator_rollback')).toEqual([json(first).rotation.id])
-    expect((await keyState(ctx, key.apiKeyId)).raw).toEqual(afterFirst.raw)
+    expect((await ctx.secretSlots(key.apiKeyId)).raw).toEqual(afterFirst.raw)
   })
 })
 
@@ -151,7 +135,7 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/recover', () => {
     // The customer cooldown is running.
     const again = await ctx.rotate(key.apiKey, { idempotencyKey: randomUUID() })
     expect(again.statusCode).toBe(429)
-    const before = await keyState(ctx, key.apiKeyId)
+    const before = await ctx.secretSlots(key.apiKeyId)
     expect(before.previous).toBe(key.original)
 
     const res = await operatorAction(ctx, op.token, key.apiKeyId, 'recover', { body: { reason: 'customer lost the newest secret' } })
@@ -162,7 +146,7 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/recover', () => {
     expect(rotation).toMatchObject({ kind: 'operator_recover', status: 'succeeded', secretHeld: true })
     expect(rotation.secret).toMatch(WHSEC)
     expect(res.headers.location).toBe(`/v1/admin/rotations/${rotation.id}`)
-    const after = await keyState(ctx, key.apiKeyId)
+    const after = await ctx.secretSlots(key.apiKeyId)
     expect(after.current).toBe(rotation.secret)
     expect(after.previous).toBe(key.original)
     expect([after.current, after.previous]).not.toContain(key.rotated) // the lost secret is discarded
@@ -202,7 +186,7 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/recover', () => {
     expect(json(afterAck).rotation).toMatchObject({ secret: null, secretErasedReason: 'acknowledged' })
     expect(afterAck.body).not.toContain(recovered.secret)
     // The secret itself stays in force on the key.
-    expect((await keyState(ctx, key.apiKeyId)).current).toBe(recovered.secret)
+    expect((await ctx.secretSlots(key.apiKeyId)).current).toBe(recovered.secret)
   })
 })
 
@@ -211,14 +195,14 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/expire-previous', () =>
     const ctx = await buildTestContext({ databaseUrl })
     const op = await createOperator(ctx, operatorName('grace'))
     const key = await rotatedKey(ctx)
-    const before = await keyState(ctx, key.apiKeyId)
+    const before = await ctx.secretSlots(key.apiKeyId)
     expect(before.previous).toBe(key.original)
 
     const res = await operatorAction(ctx, op.token, key.apiKeyId, 'expire-previous', { body: { reason: 'old secret leaked' } })
 
     expect(res.statusCode).toBe(200)
     expect(json(res).rotation).toMatchObject({ kind: 'operator_expire_previous', status: 'succeeded', secret: null })
-    const after = await keyState(ctx, key.apiKeyId)
+    const after = await ctx.secretSlots(key.apiKeyId)
     expect(after.previous).toBeNull()
     expect(after.raw.webhook_secret_previous).toBeNull()
     expect(after.raw.previous_retained_until).toBeNull()
@@ -234,7 +218,7 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/{action} validation', (
       const ctx = await buildTestContext({ databaseUrl })
       const op = await createOperator(ctx, operatorName('heidi'))
       const key = await rotatedKey(ctx)
-      const before = await keyState(ctx, key.apiKeyId)
+      const before = await ctx.secretSlots(key.apiKeyId)
 
       for (const body of [{}, { reason: '' }, { reason: '   ' }, undefined]) {
         const res = await operatorAction(ctx, op.token, key.apiKeyId, action, { body })
@@ -244,7 +228,7 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/{action} validation', (
       }
       const { rows } = await ctx.pool.query("select count(*)::int as n from webhook_secret_rotations where api_key_id = $1 and kind <> 'customer'", [key.apiKeyId])
       expect(rows[0].n).toBe(0)
-      expect((await keyState(ctx, key.apiKeyId)).raw).toEqual(before.raw)
+      expect((await ctx.secretSlots(key.apiKeyId)).raw).toEqual(before.raw)
     })
 
     it(`returns 404 RESOURCE_NOT_FOUND when ${action} names an unknown or malformed key id`, async () => {

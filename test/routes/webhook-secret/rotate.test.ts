@@ -1,25 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { aad, createSecretBox } from '../../../src/crypto/secret-box.js'
 import { buildTestContext, createTestDatabase, json, type TestContext } from '../../helper.js'
 
 let databaseUrl: string
 beforeAll(async () => { databaseUrl = await createTestDatabase() })
-
-async function keyRow (ctx: TestContext, apiKeyId: string) {
-  const { rows } = await ctx.pool.query(
-    `select webhook_secret, webhook_secret_previous, secret_version,
-            extract(epoch from previous_retained_until - secret_rotated_at)::int as window_seconds
-     from api_keys where id = $1`, [apiKeyId])
-  const box = createSecretBox(ctx.config.SECRET_ENCRYPTION_KEYS)
-  const row = rows[0]
-  return {
-    current: box.decrypt(row.webhook_secret, aad.current(apiKeyId)),
-    previous: row.webhook_secret_previous === null ? null : box.decrypt(row.webhook_secret_previous, aad.previous(apiKeyId)),
-    version: row.secret_version as number,
-    windowSeconds: row.window_seconds as number | null,
-  }
-}
 
 async function rotationCount (ctx: TestContext, apiKeyId: string, status = 'succeeded') {
   const { rows } = await ctx.pool.query('select count(*)::int as n from webhook_secret_rotations where api_key_id = $1 and status = $2', [apiKeyId, status])
@@ -30,7 +14,7 @@ describe('POST /v1/auth/api-keys/me/webhook-secret/rotate', () => {
   it('returns 200 with the upstream shape, and the old secret becomes previous for 7 days', async () => {
     const ctx = await buildTestContext({ databaseUrl })
     const key = await ctx.createKey()
-    const before = await keyRow(ctx, key.apiKeyId)
+    const before = await ctx.secretSlots(key.apiKeyId)
 
     const res = await ctx.rotate(key.apiKey, { idempotencyKey: randomUUID(), body: { reason: 'quarterly' } })
 
@@ -46,7 +30,7 @@ describe('POST /v1/auth/api-keys/me/webhook-secret/rotate', () => {
     expect(res.headers.location).toBe(`/v1/auth/api-keys/me/webhook-secret/rotations/${rotationId}`)
     expect(body._meta).toMatchObject({ requestId: res.headers['x-request-id'], message: expect.any(String) })
 
-    const after = await keyRow(ctx, key.apiKeyId)
+    const after = await ctx.secretSlots(key.apiKeyId)
     expect(before.current).toBe(key.webhookSecret)
     expect(after.current).toBe(secret)
     expect(after.previous).toBe(key.webhookSecret)
@@ -71,7 +55,7 @@ describe('POST /v1/auth/api-keys/me/webhook-secret/rotate', () => {
     expect(late.statusCode).toBe(200)
     expect(json(late).webhookSecret).toEqual(first.webhookSecret)
     expect(await rotationCount(ctx, key.apiKeyId)).toBe(1)
-    expect((await keyRow(ctx, key.apiKeyId)).version).toBe(2)
+    expect((await ctx.secretSlots(key.apiKeyId)).version).toBe(2)
   })
 
   it('answers 50 concurrent requests with one idempotency key with exactly one rotation', async () => {
@@ -89,7 +73,7 @@ describe('POST /v1/auth/api-keys/me/webhook-secret/rotate', () => {
     expect(responses.filter((r) => r.headers['idempotent-replayed'] === undefined)).toHaveLength(1)
     const { rows } = await ctx.pool.query('select count(*)::int as n from webhook_secret_rotations where api_key_id = $1', [key.apiKeyId])
     expect(rows[0].n).toBe(1)
-    expect((await keyRow(ctx, key.apiKeyId)).version).toBe(2)
+    expect((await ctx.secretSlots(key.apiKeyId)).version).toBe(2)
   })
 
   it('lets exactly one of 20 concurrent requests with different keys rotate; the rest get the cooldown 429', async () => {
@@ -113,7 +97,7 @@ describe('POST /v1/auth/api-keys/me/webhook-secret/rotate', () => {
       expect(r.headers.link).toBe(`</v1/auth/api-keys/me/webhook-secret/rotations/${winner}>; rel="related"`)
     }
     expect(await rotationCount(ctx, key.apiKeyId)).toBe(1)
-    expect((await keyRow(ctx, key.apiKeyId)).version).toBe(2)
+    expect((await ctx.secretSlots(key.apiKeyId)).version).toBe(2)
   })
 
   it('rotates again after a short cooldown, and previous then holds the first rotation\'s secret', async () => {
@@ -129,7 +113,7 @@ describe('POST /v1/auth/api-keys/me/webhook-secret/rotate', () => {
     const second = await ctx.rotate(key.apiKey, { idempotencyKey: 'second-attempt' })
     expect(second.statusCode).toBe(200)
     expect(second.headers['idempotent-replayed']).toBeUndefined()
-    const row = await keyRow(ctx, key.apiKeyId)
+    const row = await ctx.secretSlots(key.apiKeyId)
     expect(row.current).toBe(json(second).webhookSecret.secret)
     expect(row.previous).toBe(first.secret)
     expect(row.version).toBe(3)
