@@ -8,13 +8,12 @@ import type { RotationRequests } from '../../domain/rotation-requests.js'
 import { AppError } from '../../errors/app-error.js'
 import { UUID_PATTERN } from '../../http/cursor.js'
 import { envelope } from '../../http/envelope.js'
-import { parseIdempotencyKey, parseWaitPreference } from '../../http/request-headers.js'
 import { toRotationResource } from '../../http/rotation-resource.js'
 import { requireOperator } from '../../plugins/operator-auth.js'
 import { keyIdParamsSchema, operatorActionBodySchema } from '../../schemas/admin.js'
 import { errorResponses } from '../../schemas/common.js'
 import { rotateHeadersSchema, rotationEnvelope, rotationParamsSchema } from '../../schemas/webhook-secret.js'
-import { loadRotation, refusalError, requestActor } from '../webhook-secret/rotation-outcome.js'
+import { loadRotation, refusalError, requestActor, requestAndWait } from '../webhook-secret/rotation-outcome.js'
 
 export interface OperatorActionRoutesOptions { pool: pg.Pool; config: Config; rotationRequests: RotationRequests; heldSecrets: HeldSecrets }
 
@@ -40,27 +39,14 @@ export const operatorActionRoutes: FastifyPluginAsyncZod<OperatorActionRoutesOpt
     app.post(`/api-keys/:keyId/webhook-secret/${action.path}`, {
       schema: { tags, security, summary: action.summary, params: keyIdParamsSchema, headers: rotateHeadersSchema, body: operatorActionBodySchema, response: { 200: rotationEnvelope, 202: rotationEnvelope, ...errorResponses } },
     }, async (request, reply) => {
-      const clientGone = new AbortController()
-      reply.raw.once('close', () => clientGone.abort())
       const { keyId } = request.params
       if (!UUID_PATTERN.test(keyId) || !(await findApiKeyForOperator(pool, keyId, config.ROTATION_COOLDOWN_SECONDS))) throw notFound('API key')
-      const { rotation, replayed } = await rotationRequests.request({
-        apiKeyId: keyId.toLowerCase(),
-        kind: action.kind,
-        idempotencyKey: parseIdempotencyKey(request.headers['idempotency-key']),
-        reason: request.body.reason,
-        actor: request.operator.name,
-        requestId: request.id,
-        sourceIp: request.ip,
+      const { waited, replayed, clientGone } = await requestAndWait(rotationRequests, deps, request, reply, {
+        apiKeyId: keyId.toLowerCase(), kind: action.kind, reason: request.body.reason, actor: request.operator.name,
       }, ADMIN_ROTATIONS_PATH)
-      const waitMs = parseWaitPreference(request.headers.prefer, config.ROTATE_WAIT_DEFAULT_MS, config.ROTATE_WAIT_MAX_MS)
-      const waited = TERMINAL_STATUSES.includes(rotation.status) ? rotation : await rotationRequests.waitForOutcome(rotation, waitMs, clientGone.signal)
-
-      if (replayed) reply.header('idempotent-replayed', 'true')
-      reply.header('location', `${ADMIN_ROTATIONS_PATH}/${waited.id}`)
       const meta = replayed ? { idempotent: true } : {}
       if (waited.status === 'failed' || waited.status === 'rejected') throw refusalError(waited)
-      if (waited.status !== 'succeeded' || clientGone.signal.aborted) {
+      if (waited.status !== 'succeeded' || clientGone) {
         reply.header('retry-after', '1')
         return reply.code(202).send(envelope(request, 'rotation', toRotationResource(waited), { ...meta, message: 'Accepted; poll the Location URL.' }))
       }

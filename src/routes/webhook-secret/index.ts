@@ -3,12 +3,11 @@ import type { Redis } from 'ioredis'
 import type pg from 'pg'
 import type { Config } from '../../config/config.js'
 import { readWebhookSecretMetadata } from '../../db/api-keys-repository.js'
-import { listRotations, TERMINAL_STATUSES } from '../../db/rotations-repository.js'
+import { listRotations } from '../../db/rotations-repository.js'
 import type { HeldSecrets } from '../../domain/held-secrets.js'
 import type { RotationRequests } from '../../domain/rotation-requests.js'
 import { AppError } from '../../errors/app-error.js'
 import { envelope, iso } from '../../http/envelope.js'
-import { parseIdempotencyKey, parseWaitPreference } from '../../http/request-headers.js'
 import { decodeCursor, pageResponse, UUID_PATTERN } from '../../http/cursor.js'
 import { toRotationListItem, toRotationResource } from '../../http/rotation-resource.js'
 import { customerOnRequest } from '../../plugins/customer-auth.js'
@@ -17,7 +16,7 @@ import {
   metadataEnvelope, rotateBodySchema, rotateHeadersSchema, rotatedSecretEnvelope, rotationEnvelope, rotationListQuerySchema,
   rotationListSchema, rotationParamsSchema,
 } from '../../schemas/webhook-secret.js'
-import { loadRotation, requestActor, sendRotateOutcome } from './rotation-outcome.js'
+import { loadRotation, requestActor, requestAndWait, sendRotateOutcome } from './rotation-outcome.js'
 
 export interface WebhookSecretRoutesOptions {
   pool: pg.Pool
@@ -57,28 +56,10 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
       response: { 200: rotatedSecretEnvelope, 202: rotationEnvelope, ...errorResponses },
     },
   }, async (request, reply) => {
-    // Listen before any await: a client can hang up while the rotation is being recorded.
-    const clientGone = new AbortController()
-    reply.raw.once('close', () => clientGone.abort())
-    const idempotencyKey = parseIdempotencyKey(request.headers['idempotency-key'])
-    const waitMs = parseWaitPreference(request.headers.prefer, config.ROTATE_WAIT_DEFAULT_MS, config.ROTATE_WAIT_MAX_MS)
-    const { rotation, replayed } = await rotationRequests.request({
-      apiKeyId: request.apiKey.id,
-      kind: 'customer',
-      idempotencyKey,
-      reason: request.body?.reason ?? null,
-      actor: request.apiKey.id,
-      requestId: request.id,
-      sourceIp: request.ip,
+    const { waited, replayed, clientGone } = await requestAndWait(rotationRequests, outcomeDeps, request, reply, {
+      apiKeyId: request.apiKey.id, kind: 'customer', reason: request.body?.reason ?? null, actor: request.apiKey.id,
     }, ROTATIONS_PATH)
-
-    if (request.raw.socket.destroyed) clientGone.abort()
-    const waited = TERMINAL_STATUSES.includes(rotation.status)
-      ? rotation
-      : await rotationRequests.waitForOutcome(rotation, waitMs, clientGone.signal)
-    return sendRotateOutcome(outcomeDeps, request, reply, waited, {
-      replayed, locationBase: ROTATIONS_PATH, clientGone: clientGone.signal.aborted,
-    })
+    return sendRotateOutcome(outcomeDeps, request, reply, waited, { replayed, locationBase: ROTATIONS_PATH, clientGone })
   })
 
   app.get('/rotations/:id', {

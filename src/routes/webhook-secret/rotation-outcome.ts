@@ -2,18 +2,47 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type pg from 'pg'
 import type { Config } from '../../config/config.js'
 import { readRotationGate } from '../../db/api-keys-repository.js'
-import { findRotation, type RotationRow } from '../../db/rotations-repository.js'
+import { findRotation, TERMINAL_STATUSES, type RotationRow } from '../../db/rotations-repository.js'
 import { AppError } from '../../errors/app-error.js'
 import { isErrorCode } from '../../errors/catalogue.js'
 import type { Actor, HeldSecrets } from '../../domain/held-secrets.js'
-import { cooldownError } from '../../domain/rotation-requests.js'
+import { cooldownError, type RotationRequest, type RotationRequests } from '../../domain/rotation-requests.js'
+import { parseIdempotencyKey, parseWaitPreference } from '../../http/request-headers.js'
 import { envelope, type MetaOptions } from '../../http/envelope.js'
 import { toRotationResource } from '../../http/rotation-resource.js'
 
 export interface OutcomeDeps {
   pool: pg.Pool
-  config: Pick<Config, 'ROTATION_COOLDOWN_SECONDS' | 'IDEMPOTENCY_RETENTION_SECONDS'>
+  config: Pick<Config, 'ROTATION_COOLDOWN_SECONDS' | 'IDEMPOTENCY_RETENTION_SECONDS' | 'ROTATE_WAIT_DEFAULT_MS' | 'ROTATE_WAIT_MAX_MS'>
   heldSecrets: HeldSecrets
+}
+
+/**
+ * Records a rotation request (or finds the one its Idempotency-Key names) and waits for it as long
+ * as `Prefer` asks, stopping early if the client hangs up. Sets Location and Idempotent-Replayed;
+ * customer and operator routes answer from what it returns.
+ */
+export async function requestAndWait (
+  rotationRequests: RotationRequests,
+  deps: OutcomeDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  req: Omit<RotationRequest, 'idempotencyKey' | 'requestId' | 'sourceIp'>,
+  locationBase: string
+) {
+  // Listen before any await: a client can hang up while the rotation is being recorded.
+  const clientGone = new AbortController()
+  reply.raw.once('close', () => clientGone.abort())
+  const idempotencyKey = parseIdempotencyKey(request.headers['idempotency-key'])
+  const waitMs = parseWaitPreference(request.headers.prefer, deps.config.ROTATE_WAIT_DEFAULT_MS, deps.config.ROTATE_WAIT_MAX_MS)
+  const { rotation, replayed } = await rotationRequests.request({ ...req, idempotencyKey, requestId: request.id, sourceIp: request.ip }, locationBase)
+  if (request.raw.socket.destroyed) clientGone.abort()
+  const waited = TERMINAL_STATUSES.includes(rotation.status)
+    ? rotation
+    : await rotationRequests.waitForOutcome(rotation, waitMs, clientGone.signal)
+  if (replayed) reply.header('idempotent-replayed', 'true')
+  reply.header('location', `${locationBase}/${waited.id}`)
+  return { waited, replayed, clientGone: clientGone.signal.aborted }
 }
 
 export function requestActor (request: FastifyRequest): Actor {
@@ -55,8 +84,6 @@ export async function sendRotateOutcome (
   opts: { replayed: boolean; locationBase: string; clientGone: boolean }
 ) {
   const metaOptions: MetaOptions = opts.replayed ? { idempotent: true } : {}
-  if (opts.replayed) reply.header('idempotent-replayed', 'true')
-  reply.header('location', `${opts.locationBase}/${waited.id}`)
 
   if (waited.status === 'rejected') {
     const gate = await readRotationGate(deps.pool, waited.apiKeyId, deps.config.ROTATION_COOLDOWN_SECONDS)
