@@ -8,7 +8,7 @@ import { sendWebhook } from '../src/delivery/http-sender.js'
 import { createHeldSecrets } from '../src/domain/held-secrets.js'
 import { createRotationRule, type RotationOutcome } from '../src/domain/rotation-rule.js'
 import {
-  DELIVERY_BACKOFF, DELIVERY_QUEUE, deliveryBackoff, enqueueDelivery, type DeliveryJobData, type DeliveryJobResult, type DeliveryQueue,
+  DELIVERY_BACKOFF, DELIVERY_QUEUE, deliveryBackoff, deliverySchedule, enqueueDelivery, type DeliveryJobData, type DeliveryJobResult, type DeliveryQueue,
 } from '../src/queue/delivery-queue.js'
 import { ROTATION_QUEUE, type RotationJobData, type RotationJobResult, type RotationQueue } from '../src/queue/rotation-queue.js'
 import { withTimeout } from '../src/util/with-timeout.js'
@@ -51,7 +51,7 @@ export function startWorkers ({ config, pool, connection, queues, log, afterComm
     afterCommit,
   }), { ...common, concurrency: config.WORKER_CONCURRENCY })
 
-  const schedule = { maxAttempts: config.DELIVERY_MAX_ATTEMPTS, baseMs: config.DELIVERY_BACKOFF_BASE_MS, capMs: config.DELIVERY_BACKOFF_CAP_MS }
+  const schedule = deliverySchedule(config)
   const deliveries = new Worker<DeliveryJobData, DeliveryJobResult>(DELIVERY_QUEUE, createDeliverProcessor({
     pool, secretBox, config, log: workerLog, send,
   }), {

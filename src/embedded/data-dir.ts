@@ -23,9 +23,8 @@ const RUNTIME_FILE = 'runtime.json'
 
 /** The embedded instance's secrets, generated on first start and kept (mode 0600) in the data dir. */
 export async function loadOrCreateSecrets (dataDir: string): Promise<EmbeddedSecrets> {
-  const file = path.join(dataDir, SECRETS_FILE)
-  const existing = await readFile(file, 'utf8').catch(() => null)
-  if (existing !== null) return JSON.parse(existing) as EmbeddedSecrets
+  const existing = await readSecrets(dataDir)
+  if (existing) return existing
   const secrets: EmbeddedSecrets = {
     apiKeyPepper: randomBytes(32).toString('base64url'),
     secretEncryptionKeys: `k1:${randomBytes(32).toString('base64')}`,
@@ -33,7 +32,7 @@ export async function loadOrCreateSecrets (dataDir: string): Promise<EmbeddedSec
   }
   // The folder stays searchable so Postgres' own user can reach pg/ inside it; the files are 0600.
   await mkdir(dataDir, { recursive: true, mode: 0o755 })
-  await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' })
+  await writeFile(path.join(dataDir, SECRETS_FILE), JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' })
   return secrets
 }
 

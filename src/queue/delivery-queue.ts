@@ -1,5 +1,6 @@
 import { Queue, type ConnectionOptions } from 'bullmq'
 import type { Logger } from 'pino'
+import type { Config } from '../config/config.js'
 import { z } from 'zod'
 
 export const DELIVERY_QUEUE = 'webhook-deliveries'
@@ -11,6 +12,10 @@ export type DeliveryJobData = z.infer<typeof deliveryJobData>
 export interface DeliveryJobResult { eventId: string; status: string }
 
 export interface DeliverySchedule { maxAttempts: number; baseMs: number; capMs: number }
+
+export function deliverySchedule (config: Pick<Config, 'DELIVERY_MAX_ATTEMPTS' | 'DELIVERY_BACKOFF_BASE_MS' | 'DELIVERY_BACKOFF_CAP_MS'>): DeliverySchedule {
+  return { maxAttempts: config.DELIVERY_MAX_ATTEMPTS, baseMs: config.DELIVERY_BACKOFF_BASE_MS, capMs: config.DELIVERY_BACKOFF_CAP_MS }
+}
 
 /**
  * Delay before retry n (1-based): base·2^(n-1), capped, with "equal jitter" (between half and all

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { Config } from '../config/config.js'
-import { createDeliveryQueue, type DeliveryQueue } from './delivery-queue.js'
+import { createDeliveryQueue, deliverySchedule, type DeliveryQueue } from './delivery-queue.js'
 import { createRotationQueue, type RotationQueue } from './rotation-queue.js'
 
 export interface Queues { rotations: RotationQueue; deliveries: DeliveryQueue }
@@ -10,9 +10,7 @@ export interface Queues { rotations: RotationQueue; deliveries: DeliveryQueue }
 export function createQueues (connection: Redis, config: Config, log: Logger): Queues {
   return {
     rotations: createRotationQueue(connection, config.QUEUE_PREFIX, log),
-    deliveries: createDeliveryQueue(connection, config.QUEUE_PREFIX, log, {
-      maxAttempts: config.DELIVERY_MAX_ATTEMPTS, baseMs: config.DELIVERY_BACKOFF_BASE_MS, capMs: config.DELIVERY_BACKOFF_CAP_MS,
-    }),
+    deliveries: createDeliveryQueue(connection, config.QUEUE_PREFIX, log, deliverySchedule(config)),
   }
 }
 
