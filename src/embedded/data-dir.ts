@@ -61,7 +61,8 @@ export async function removeRuntime (dataDir: string) {
  */
 export async function postgresDataDir (dataDir: string) {
   const preferred = path.join(dataDir, 'pg')
-  if (!isRoot() || reachableByOthers(preferred)) {
+  // Postgres owns pg/ itself (mode 0700 once initialised); its user only has to get through dataDir.
+  if (!isRoot() || reachableByOthers(dataDir)) {
     await mkdir(dataDir, { recursive: true, mode: 0o755 })
     return preferred
   }

@@ -7,7 +7,8 @@ export function isRoot () {
 
 /**
  * Whether a user other than the owner (Postgres' own `postgres` user, when we run as root) can
- * reach `target`: every existing ancestor must be searchable by "others".
+ * reach into `target`: it and every existing ancestor must be searchable by "others". Pass the
+ * folder to be entered, not a folder that user owns (Postgres keeps its data dir at 0700).
  */
 export function reachableByOthers (target: string) {
   let dir = path.resolve(target)
