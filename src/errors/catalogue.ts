@@ -46,6 +46,7 @@ export const ERROR_CATALOGUE = {
   WEBHOOK_REPLAY_LIMIT_REACHED: { status: 429, title: 'Replay limit reached', when: 'The event was already redelivered the maximum number of times.', fix: 'Trigger a new test delivery instead.', retrySafe: false },
   DEPENDENCY_UNAVAILABLE: { status: 503, title: 'Service unavailable', when: 'A service this API depends on did not answer. Nothing was changed by this request.', fix: 'Retry after Retry-After seconds with the same Idempotency-Key.', retrySafe: true },
   INTERNAL_ERROR: { status: 500, title: 'Internal server error', when: 'An unexpected error. It was logged with the request id.', fix: 'Retry with the same Idempotency-Key; if it persists, contact support with the requestId.', retrySafe: true },
+  ROTATION_IN_PROGRESS: { status: 503, title: 'Rotation in progress', when: 'A rotate request without Prefer: respond-async waited ROTATE_WAIT_DEFAULT_MS (25 s by default) and the rotation has not finished (a busy or paused worker, or Redis down). The rotation is recorded and will run; Location names it.', fix: 'Retry after Retry-After seconds with the same Idempotency-Key: you get this rotation and its secret, never a second rotation. Or poll the Location URL.', retrySafe: true },
 } as const satisfies Record<string, ErrorEntry>
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE
