@@ -22,7 +22,7 @@ export type Actor = Pick<AuditEvent, 'actorType' | 'actor' | 'requestId' | 'sour
  */
 export function createHeldSecrets ({ pool, config, secretBox }: HeldSecretsDeps) {
   const grace = config.SECRET_REDELIVERY_GRACE_SECONDS
-  const marking = new Set<Promise<unknown>>()
+  const marking = new Set<Promise<void>>()
 
   /** Makes lapsed holds final (and audited) before a rotation is shown. */
   async function settle (scope: { rotationId?: string; apiKeyId?: string }) {
@@ -46,14 +46,15 @@ export function createHeldSecrets ({ pool, config, secretBox }: HeldSecretsDeps)
       }
       return marked
     })
-    marking.add(done)
-    void done.catch(() => {}).finally(() => marking.delete(done))
+    // The caller handles a failure; the tracker only needs to know when it settled.
+    const settled: Promise<void> = done.then(() => {}, () => {}).finally(() => marking.delete(settled))
+    marking.add(settled)
     return done
   }
 
   /** Resolves once every delivery mark started so far has been written (or failed). */
   async function idle () {
-    await Promise.allSettled([...marking])
+    await Promise.all([...marking])
   }
 
   /** The requester stored the secret: it counts as delivered, and the held copy is erased now. Idempotent. */

@@ -91,8 +91,10 @@ describe('the upstream SDK against this service', () => {
     })
 
     const sent = await ctx.app.inject({
-      method: 'POST', url: '/v1/auth/api-keys/me/webhook-secret/test-delivery',
-      headers: { 'x-api-key': key.apiKey, 'content-type': 'application/json' }, payload: JSON.stringify({ sign: 'both' }),
+      method: 'POST',
+      url: '/v1/auth/api-keys/me/webhook-secret/test-delivery',
+      headers: { 'x-api-key': key.apiKey, 'content-type': 'application/json' },
+      payload: JSON.stringify({ sign: 'both' }),
     })
     expect(sent.statusCode).toBe(202)
     const delivery = await eventually(async () => receiver.received.find((r) => JSON.parse(r.body).type === 'webhook.test'))
@@ -103,8 +105,10 @@ describe('the upstream SDK against this service', () => {
 
     const operator = await createOperator(ctx, 'sdk-story')
     const rollback = await ctx.app.inject({
-      method: 'POST', url: `/v1/admin/api-keys/${key.apiKeyId}/webhook-secret/rollback`,
-      headers: { authorization: `Bearer ${operator.token}`, 'content-type': 'application/json' }, payload: JSON.stringify({ reason: 'verifier rejects the new secret' }),
+      method: 'POST',
+      url: `/v1/admin/api-keys/${key.apiKeyId}/webhook-secret/rollback`,
+      headers: { authorization: `Bearer ${operator.token}`, 'content-type': 'application/json' },
+      payload: JSON.stringify({ reason: 'verifier rejects the new secret' }),
     })
     expect(rollback.statusCode).toBe(200)
     const restored = await ctx.secretSlots(key.apiKeyId)
