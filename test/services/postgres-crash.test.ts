@@ -47,13 +47,13 @@ async function setUp (database: string) {
     await res.arrayBuffer()
     return { status: res.status, code: res.headers.get('x-error-code') }
   }
-  /** One short-lived query on the test's own connection; Postgres going away only fails this query. */
-  async function query<T> (sql: string): Promise<T[]> {
+  /** One short-lived count on the test's own connection; Postgres going away only fails this query. */
+  async function count (sql: string): Promise<number> {
     const client = new pg.Client({ connectionString: postgres.url })
     client.on('error', () => {})
     await client.connect()
     try {
-      return (await client.query(sql)).rows as T[]
+      return (await client.query<{ n: number }>(sql)).rows[0]!.n
     } finally {
       await client.end().catch(() => {})
     }
@@ -62,24 +62,23 @@ async function setUp (database: string) {
     const res = await fetch(`${base}/v1/health`).catch(() => undefined)
     return res?.status === 200
   }
-  return { postgres, env, keys, base, rotate, query, apiUp }
+  return { postgres, env, keys, base, rotate, count, apiUp }
 }
 
 describe('Postgres stopped abruptly (pg_ctl stop -m immediate) while rotations run', () => {
   it('leaves the API and the worker running; the API answers 503 DEPENDENCY_UNAVAILABLE meanwhile and both carry on when it returns', async () => {
-    const { postgres, env, keys, rotate, query, apiUp } = await setUp('crash_under_load')
+    const { postgres, env, keys, rotate, count, apiUp } = await setUp('crash_under_load')
     const api = spawnRole('api', env)
     const worker = spawnRole('worker', env)
     await eventually(async () => { api.assertAlive(); return apiUp() }, 60_000, 100)
 
     const answers: Answer[] = []
     for (let round = 0; round < ROUNDS; round++) {
-      const [{ n: before }] = await query<{ n: number }>('select count(*)::int as n from webhook_secret_rotations')
+      const before = await count('select count(*)::int as n from webhook_secret_rotations')
       const inFlight = keys.map((key) => rotate(key, 3).then((a) => { answers.push(a); return a }))
       // Crash as soon as this round's rotations reached Postgres: clients are checked out in both processes.
       await eventually(async () => {
-        const [{ n }] = await query<{ n: number }>('select count(*)::int as n from webhook_secret_rotations')
-        return n > before
+        return await count('select count(*)::int as n from webhook_secret_rotations') > before
       }, 30_000, 10)
       await postgres.crash()
 
@@ -103,8 +102,7 @@ describe('Postgres stopped abruptly (pg_ctl stop -m immediate) while rotations r
 
     // Every rotation that was in flight at a crash reaches a final state: the worker retried it.
     await eventually(async () => {
-      const [{ n }] = await query<{ n: number }>("select count(*)::int as n from webhook_secret_rotations where status in ('queued', 'processing')")
-      return n === 0
+      return await count("select count(*)::int as n from webhook_secret_rotations where status in ('queued', 'processing')") === 0
     }, 60_000, 250)
     api.assertAlive()
     worker.assertAlive()
