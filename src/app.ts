@@ -11,7 +11,7 @@ import { createHeldSecrets } from './domain/held-secrets.js'
 import { createRotationRequests } from './domain/rotation-requests.js'
 import { createWebhookDeliveries } from './domain/webhook-deliveries.js'
 import { errorHandlerPlugin } from './plugins/error-handler.js'
-import { clientErrorHandler, frameworkErrors } from './plugins/framework-errors.js'
+import { clientErrorHandler, frameworkErrors, answerRequestsNodeKeeps } from './plugins/framework-errors.js'
 import { jsonBodyPlugin } from './plugins/json-body.js'
 import { genRequestId, requestIdPlugin } from './plugins/request-id.js'
 import { withTimeout } from './util/with-timeout.js'
@@ -53,6 +53,7 @@ export async function buildApp (deps: AppDeps) {
     clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>()
 
+  answerRequestsNodeKeeps(app.server)
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
 

@@ -50,6 +50,7 @@ export const ERROR_CATALOGUE = {
   HEADERS_TOO_LARGE: { status: 431, title: 'Request headers too large', when: 'The request headers are larger than the server accepts (16 KiB in all).', fix: 'Send fewer or smaller headers.', retrySafe: false },
   REQUEST_MALFORMED: { status: 400, title: 'Malformed request', when: 'The request is not valid HTTP for this API: an unknown method, a malformed request line or header, or a percent-encoding in the path that does not decode.', fix: 'Send a well-formed HTTP/1.1 request with one of the methods the route documents (GET, POST).', retrySafe: false },
   REQUEST_TIMEOUT: { status: 408, title: 'Request timeout', when: 'The request headers or body did not arrive in time.', fix: 'Send the whole request promptly; retrying is safe.', retrySafe: true },
+  EXPECTATION_FAILED: { status: 417, title: 'Expectation failed', when: 'The request has an Expect header other than 100-continue.', fix: 'Send no Expect header, or Expect: 100-continue.', retrySafe: false },
 } as const satisfies Record<string, ErrorEntry>
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { STATUS_CODES } from 'node:http'
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError } from '../errors/app-error.js'
 import { errorTypeUrl, PROBLEM_CONTENT_TYPE, sendProblem } from '../http/problem.js'
 import { fromClientErrorStatus } from './error-handler.js'
+import { genRequestId } from './request-id.js'
 
 /**
  * Refusals the router makes before any route, hook or error handler runs (Fastify's
@@ -37,10 +38,31 @@ const REQUEST_LINE = /^[!-~]{1,32} (\/[!-~]{0,2048}) HTTP\/1\.[01]\r?\n/
  */
 export function clientErrorHandler (this: { log: FastifyRequest['log'] }, err: ClientError, socket: Socket) {
   if (err.code === 'ECONNRESET' || socket.destroyed) return
-  const problem = fromParserError(err)
   const requestId = `req_${randomUUID()}`
   const raw = Buffer.isBuffer(err.rawPacket) ? err.rawPacket.subarray(0, 2200).toString('latin1') : ''
-  const instance = REQUEST_LINE.exec(raw)?.[1]?.split('?')[0]
+  this.log.debug({ err: { code: err.code, message: err.message }, requestId }, 'request refused by the HTTP parser')
+  writeProblem(socket, fromParserError(err), requestId, REQUEST_LINE.exec(raw)?.[1])
+}
+
+/**
+ * Requests Node answers itself unless the server listens: CONNECT asks for a tunnel (with no
+ * 'connect' listener Node drops the connection without a word), and an Expect header other than
+ * 100-continue (with no 'checkExpectation' listener Node writes a bare 417). Both get a problem.
+ */
+export function answerRequestsNodeKeeps (server: Server) {
+  server.on('connect', (req: IncomingMessage, socket: Socket) => {
+    const problem = new AppError('REQUEST_MALFORMED', 'CONNECT is not supported: this server is not a proxy.')
+    writeProblem(socket, problem, genRequestId(req), req.url)
+  })
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    const problem = new AppError('EXPECTATION_FAILED', 'The only expectation this server meets is Expect: 100-continue.')
+    const { headers, body } = renderProblem(problem, genRequestId(req), req.url)
+    res.writeHead(problem.status, headers).end(body)
+  })
+}
+
+function renderProblem (problem: AppError, requestId: string, target: string | undefined) {
+  const instance = target?.startsWith('/') ? target.split('?')[0] : undefined
   const body = JSON.stringify({
     type: errorTypeUrl(problem.code),
     title: problem.title,
@@ -50,19 +72,26 @@ export function clientErrorHandler (this: { log: FastifyRequest['log'] }, err: C
     ...(instance ? { instance } : {}),
     requestId,
   })
-  this.log.debug({ err: { code: err.code, message: err.message }, requestId }, 'request refused by the HTTP parser')
+  const headers = {
+    'Content-Type': PROBLEM_CONTENT_TYPE,
+    'Content-Length': String(Buffer.byteLength(body)),
+    'X-Request-ID': requestId,
+    'X-Error-Code': problem.code,
+    Connection: 'close',
+  }
+  return { headers, body }
+}
+
+/** A problem written straight onto a socket that has no request object, then the connection closed. */
+function writeProblem (socket: Socket, problem: AppError, requestId: string, target: string | undefined) {
   if (!socket.writable) {
     socket.destroy()
     return
   }
+  const { headers, body } = renderProblem(problem, requestId, target)
   socket.end([
     `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}`,
-    `Content-Type: ${PROBLEM_CONTENT_TYPE}`,
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    `X-Request-ID: ${requestId}`,
-    `X-Error-Code: ${problem.code}`,
-    ...(problem.status === 408 ? ['Retry-After: 1'] : []),
-    'Connection: close',
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
     '',
     body,
   ].join('\r\n'), () => socket.destroy())

@@ -90,3 +90,23 @@ describe('requests Node\'s HTTP parser refuses before Fastify sees them', () => 
     expect(ok.status).toBe(200)
   })
 })
+
+describe('CONNECT, which Node hands past Fastify', () => {
+  it('answers CONNECT 400 REQUEST_MALFORMED as problem+json instead of dropping the connection', async () => {
+    const { port } = await listening()
+    const res = await rawRequest(port, 'CONNECT /v1/health HTTP/1.1\r\nHost: localhost\r\nX-Request-ID: trace-connect\r\n\r\n')
+    expect(res.status).toBe(400)
+    expect(res.headers['x-request-id']).toBe('trace-connect')
+    expect(JSON.parse(res.body)).toMatchObject({ code: 'REQUEST_MALFORMED', status: 400, instance: '/v1/health', requestId: 'trace-connect' })
+  })
+})
+
+describe('an Expect header other than 100-continue', () => {
+  it('answers 417 EXPECTATION_FAILED as problem+json with the request id, not Node\'s bare 417', async () => {
+    const { port } = await listening()
+    const res = await rawRequest(port, 'POST /v1/admin/rotations/x/acknowledge HTTP/1.1\r\nHost: localhost\r\nExpect: application/json\r\nX-Request-ID: trace-417\r\n\r\n')
+    expect(res.status).toBe(417)
+    expect(res.headers['x-error-code']).toBe('EXPECTATION_FAILED')
+    expect(JSON.parse(res.body)).toMatchObject({ code: 'EXPECTATION_FAILED', status: 417, instance: '/v1/admin/rotations/x/acknowledge', requestId: 'trace-417' })
+  })
+})
