@@ -13,11 +13,12 @@ async function listening () {
   return { ctx, port: (ctx.app.server.address() as AddressInfo).port }
 }
 
-function expectRawProblem (res: RawResponse, status: number, code: keyof typeof ERROR_CATALOGUE, instance?: string) {
+function expectRawProblem (res: RawResponse, status: number, code: keyof typeof ERROR_CATALOGUE, instance?: string, requestId?: string) {
   expect(res.status, res.body).toBe(status)
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
   expect(res.headers['x-error-code']).toBe(code)
-  expect(res.headers['x-request-id']).toMatch(/^req_[0-9a-f-]{36}$/)
+  if (requestId) expect(res.headers['x-request-id']).toBe(requestId)
+  else expect(res.headers['x-request-id']).toMatch(/^req_[0-9a-f-]{36}$/)
   const body = JSON.parse(res.body) as Record<string, unknown>
   expect(body).toMatchObject({
     type: `/v1/errors/${code}`,
@@ -95,9 +96,7 @@ describe('CONNECT, which Node hands past Fastify', () => {
   it('answers CONNECT 400 REQUEST_MALFORMED as problem+json instead of dropping the connection', async () => {
     const { port } = await listening()
     const res = await rawRequest(port, 'CONNECT /v1/health HTTP/1.1\r\nHost: localhost\r\nX-Request-ID: trace-connect\r\n\r\n')
-    expect(res.status).toBe(400)
-    expect(res.headers['x-request-id']).toBe('trace-connect')
-    expect(JSON.parse(res.body)).toMatchObject({ code: 'REQUEST_MALFORMED', status: 400, instance: '/v1/health', requestId: 'trace-connect' })
+    expectRawProblem(res, 400, 'REQUEST_MALFORMED', '/v1/health', 'trace-connect')
   })
 })
 
@@ -105,8 +104,6 @@ describe('an Expect header other than 100-continue', () => {
   it('answers 417 EXPECTATION_FAILED as problem+json with the request id, not Node\'s bare 417', async () => {
     const { port } = await listening()
     const res = await rawRequest(port, 'POST /v1/admin/rotations/x/acknowledge HTTP/1.1\r\nHost: localhost\r\nExpect: application/json\r\nX-Request-ID: trace-417\r\n\r\n')
-    expect(res.status).toBe(417)
-    expect(res.headers['x-error-code']).toBe('EXPECTATION_FAILED')
-    expect(JSON.parse(res.body)).toMatchObject({ code: 'EXPECTATION_FAILED', status: 417, instance: '/v1/admin/rotations/x/acknowledge', requestId: 'trace-417' })
+    expectRawProblem(res, 417, 'EXPECTATION_FAILED', '/v1/admin/rotations/x/acknowledge', 'trace-417')
   })
 })
