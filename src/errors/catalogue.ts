@@ -81,6 +81,10 @@ const RATE_LIMIT_HEADERS: readonly HeaderDoc[] = [
 ]
 const REFUSED_EARLY_WHY = 'The service checks the request before it touches any data, so a bad request changes nothing and can be corrected and sent again.'
 
+const PARSER_HEADERS: readonly HeaderDoc[] = [
+  { name: 'Connection', meaning: '`close` when the HTTP parser refused the request before it could be read to its end: the server closes the connection, so open a new one.' },
+]
+
 export const ERROR_CATALOGUE = {
   API_KEY_MISSING: {
     status: 401,
@@ -425,6 +429,61 @@ export const ERROR_CATALOGUE = {
     headers: [],
     related: ['DEPENDENCY_UNAVAILABLE'],
     retrySafe: true,
+  },
+  URI_TOO_LONG: {
+    status: 414,
+    title: 'URI too long',
+    area: 'platform',
+    when: 'A path segment is longer than any id or name this API uses (more than 100 characters).',
+    why: 'No id of this API is that long, so such a path cannot name anything; refusing it early keeps oversized input out of the router and the logs.',
+    fix: 'Check the path; ids are UUIDs.',
+    headers: [],
+    related: ['RESOURCE_NOT_FOUND', 'REQUEST_MALFORMED'],
+    retrySafe: false,
+  },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    title: 'Request headers too large',
+    area: 'platform',
+    when: 'The request headers are larger than the server accepts (16 KiB in all).',
+    why: 'No request of this API needs large headers; the limit keeps one caller from tying up the server. The HTTP parser refuses such a request before it is read.',
+    fix: 'Send fewer or smaller headers.',
+    headers: PARSER_HEADERS,
+    related: ['PAYLOAD_TOO_LARGE', 'REQUEST_MALFORMED'],
+    retrySafe: false,
+  },
+  REQUEST_MALFORMED: {
+    status: 400,
+    title: 'Malformed request',
+    area: 'platform',
+    when: 'The request is not valid HTTP for this API: an unknown method, a malformed request line or header, or a percent-encoding in the path that does not decode.',
+    why: 'A request the server cannot parse cannot be trusted to mean anything; it is refused before any route runs, so nothing changes.',
+    fix: 'Send a well-formed HTTP/1.1 request with one of the methods the route documents (GET, POST).',
+    headers: PARSER_HEADERS,
+    related: ['VALIDATION_FAILED', 'URI_TOO_LONG', 'EXPECTATION_FAILED'],
+    retrySafe: false,
+  },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    title: 'Request timeout',
+    area: 'platform',
+    when: 'The request headers or body did not arrive in time.',
+    why: 'A connection that sends too slowly holds server resources for nothing; the server gives up on it. Nothing of the request was acted on.',
+    fix: 'Send the whole request promptly; retrying is safe.',
+    headers: PARSER_HEADERS,
+    related: ['DEPENDENCY_UNAVAILABLE', 'REQUEST_MALFORMED'],
+    retrySafe: true,
+  },
+  EXPECTATION_FAILED: {
+    status: 417,
+    title: 'Expectation failed',
+    area: 'platform',
+    when: 'The request has an `Expect` header other than `100-continue`.',
+    why: 'The server cannot meet any other expectation, and HTTP says to refuse rather than ignore one.',
+    fix: 'Send no `Expect` header, or `Expect: 100-continue`.',
+    headers: PARSER_HEADERS,
+    related: ['REQUEST_MALFORMED'],
+    retrySafe: false,
   },
 } as const satisfies Record<string, ErrorEntry>
 
