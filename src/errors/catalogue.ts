@@ -64,6 +64,7 @@ export interface ErrorEntry {
 export const PROBLEM_HEADERS: readonly HeaderDoc[] = [
   { name: 'X-Error-Code', meaning: 'The code, the same as `code` in the body: branch on it rather than on the title or detail.' },
   { name: 'X-Request-ID', meaning: 'The request\'s id, also `requestId` in the body. Quote it when you ask for help: the service logged the request under it.' },
+  { name: 'X-API-Version', meaning: 'The version of the API that answered (on every response).' },
 ]
 
 export const RETRY_SAFE_TEXT = {
@@ -484,6 +485,25 @@ export const ERROR_CATALOGUE = {
     headers: PARSER_HEADERS,
     related: ['REQUEST_MALFORMED'],
     retrySafe: false,
+  },
+  ROTATION_IN_PROGRESS: {
+    status: 503,
+    title: 'Rotation in progress',
+    area: 'rotation',
+    when: 'A rotate request without `Prefer: respond-async` waited `ROTATE_WAIT_DEFAULT_MS` (25 s by default) and the rotation has not finished (a busy or paused worker, or Redis down). The rotation is recorded and will run; `Location` names it.',
+    why: 'Clients that cannot read a 202 (the upstream SDK among them) would take one as success without a secret. A 503 makes them retry, and with the same `Idempotency-Key` the retry returns this rotation and its secret, never a second rotation that would fill the rollback slot with a secret nobody received.',
+    fix: [
+      { if: 'You sent an `Idempotency-Key`', then: 'Retry after `Retry-After` seconds with the same key: you get this rotation and its secret. Or poll the `Location` URL.' },
+      { if: 'You sent none', then: 'Do not send the request again: that would start a new rotation. Poll the `Location` URL (the rotation named in `rotationId`) until it has succeeded, and send an `Idempotency-Key` from now on.' },
+    ],
+    headers: [
+      { name: 'Retry-After', meaning: 'Seconds to wait before retrying with the same `Idempotency-Key`.' },
+      { name: 'Location', meaning: 'The rotation that is running, `/v1/auth/api-keys/me/webhook-secret/rotations/{rotationId}`; poll it for its status and secret.' },
+      ...RATE_LIMIT_HEADERS,
+    ],
+    related: ['DEPENDENCY_UNAVAILABLE', 'WEBHOOK_SECRET_ROTATION_COOLDOWN', 'IDEMPOTENCY_KEY_CONFLICT'],
+    retrySafe: true,
+    exampleExtensions: { rotationId: '7c2e9a14-0b3d-4f6e-8a5c-1d2e3f4a5b6c' },
   },
 } as const satisfies Record<string, ErrorEntry>
 
