@@ -17,7 +17,7 @@ const rotationFields = {
   secretFirstDeliveredAt: nullableTime,
   secretAvailableUntil: nullableTime,
   secretErasedAt: nullableTime,
-  secretErasedReason: z.enum(['acknowledged', 'redelivery_grace_elapsed', 'hold_expired']).nullable(),
+  secretErasedReason: z.enum(['acknowledged', 'redelivery_grace_elapsed', 'hold_expired', 'key_revoked']).nullable(),
   error: z.object({
     code: z.string(),
     title: z.string(),
