@@ -3,6 +3,7 @@ import { aad, createSecretBox, type KeyRingEntry } from '../crypto/secret-box.js
 import { insertAuditEvent } from '../db/audit-repository.js'
 import {
   countCiphertextsByKid, countLeftToRewrap, lockHeldToRewrap, lockKeysToRewrap, writeHeldCiphertexts, writeKeyCiphertexts,
+  type HeldCiphertext, type KeyCiphertexts,
 } from '../db/keyring-repository.js'
 import { withTransaction } from '../db/pool.js'
 
@@ -55,49 +56,52 @@ export function createKeyring ({ pool, ring }: KeyringDeps) {
     }
   }
 
-  async function keysBatch (opts: RewrapOptions, exclude: string[], failed: RewrapFailure[]) {
+  interface Slot { envelope: string | null; boundTo: string }
+  interface Table<R extends { id: string }> {
+    name: string
+    lock: (client: pg.PoolClient, exclude: string[], limit: number) => Promise<R[]>
+    slots: (row: R) => Slot[]
+    rebuild: (row: R, envelopes: (string | null)[]) => R
+    write: (client: pg.PoolClient, rows: R[]) => Promise<void>
+  }
+
+  /** One batch of one table in one transaction, with its audit event. */
+  async function batch<R extends { id: string }> (table: Table<R>, opts: RewrapOptions, exclude: string[], failed: RewrapFailure[]) {
     return withTransaction(pool, async (client) => {
-      const rows = await lockKeysToRewrap(client, activeKid, exclude, opts.batchSize)
+      const rows = await table.lock(client, exclude, opts.batchSize)
       const fromKids: Record<string, number> = {}
-      const done = rows.flatMap((r) => {
-        const current = rewrapOne(r.current, aad.current(r.id))
-        const previous = rewrapOne(r.previous, aad.previous(r.id))
-        if (current === undefined || previous === undefined) {
-          exclude.push(r.id)
-          failed.push({ table: 'api_keys', id: r.id, reason: 'cannot decrypt (unknown key id or damaged ciphertext)' })
+      const done = rows.flatMap((row) => {
+        const slots = table.slots(row)
+        const envelopes = slots.map((slot) => rewrapOne(slot.envelope, slot.boundTo))
+        if (envelopes.includes(undefined)) {
+          exclude.push(row.id)
+          failed.push({ table: table.name, id: row.id, reason: 'cannot decrypt (unknown key id or damaged ciphertext)' })
           return []
         }
-        for (const c of [r.current, r.previous]) if (c !== null && kidOf(c) !== activeKid) fromKids[kidOf(c)] = (fromKids[kidOf(c)] ?? 0) + 1
-        return [{ id: r.id, current, previous }]
+        for (const { envelope } of slots) if (envelope !== null && kidOf(envelope) !== activeKid) fromKids[kidOf(envelope)] = (fromKids[kidOf(envelope)] ?? 0) + 1
+        return [table.rebuild(row, envelopes as (string | null)[])]
       })
       if (done.length > 0) {
-        await writeKeyCiphertexts(client, done)
-        await insertAuditEvent(client, { actorType: 'operator', actor: opts.actor, action: 'keyring.rewrapped', details: { table: 'api_keys', rows: done.length, fromKids, toKid: activeKid } })
+        await table.write(client, done)
+        await insertAuditEvent(client, { actorType: 'operator', actor: opts.actor, action: 'keyring.rewrapped', details: { table: table.name, rows: done.length, fromKids, toKid: activeKid } })
       }
       return { locked: rows.length, done: done.length }
     })
   }
 
-  async function heldBatch (opts: RewrapOptions, exclude: string[], failed: RewrapFailure[]) {
-    return withTransaction(pool, async (client) => {
-      const rows = await lockHeldToRewrap(client, activeKid, exclude, opts.batchSize)
-      const fromKids: Record<string, number> = {}
-      const done = rows.flatMap((r) => {
-        const held = rewrapOne(r.held, aad.held(r.id))
-        if (!held) {
-          exclude.push(r.id)
-          failed.push({ table: 'webhook_secret_rotations', id: r.id, reason: 'cannot decrypt (unknown key id or damaged ciphertext)' })
-          return []
-        }
-        fromKids[kidOf(r.held)] = (fromKids[kidOf(r.held)] ?? 0) + 1
-        return [{ id: r.id, held }]
-      })
-      if (done.length > 0) {
-        await writeHeldCiphertexts(client, done)
-        await insertAuditEvent(client, { actorType: 'operator', actor: opts.actor, action: 'keyring.rewrapped', details: { table: 'webhook_secret_rotations', rows: done.length, fromKids, toKid: activeKid } })
-      }
-      return { locked: rows.length, done: done.length }
-    })
+  const apiKeys: Table<KeyCiphertexts> = {
+    name: 'api_keys',
+    lock: (client, exclude, limit) => lockKeysToRewrap(client, activeKid, exclude, limit),
+    slots: (r) => [{ envelope: r.current, boundTo: aad.current(r.id) }, { envelope: r.previous, boundTo: aad.previous(r.id) }],
+    rebuild: (r, [current, previous]) => ({ id: r.id, current: current ?? null, previous: previous ?? null }),
+    write: writeKeyCiphertexts,
+  }
+  const heldSecrets: Table<HeldCiphertext> = {
+    name: 'webhook_secret_rotations',
+    lock: (client, exclude, limit) => lockHeldToRewrap(client, activeKid, exclude, limit),
+    slots: (r) => [{ envelope: r.held, boundTo: aad.held(r.id) }],
+    rebuild: (r, [held]) => ({ id: r.id, held: held! }),
+    write: writeHeldCiphertexts,
   }
 
   /**
@@ -110,8 +114,8 @@ export function createKeyring ({ pool, ring }: KeyringDeps) {
     const result = { toKid: activeKid, keys: 0, held: 0, batches: 0 }
     const deadline = Date.now() + (opts.busyWaitMs ?? 30_000)
     for (;;) {
-      const keys = await keysBatch(opts, exclude, failed)
-      const held = await heldBatch(opts, exclude, failed)
+      const keys = await batch(apiKeys, opts, exclude, failed)
+      const held = await batch(heldSecrets, opts, exclude, failed)
       result.keys += keys.done
       result.held += held.done
       result.batches += Number(keys.done > 0) + Number(held.done > 0)
