@@ -9,8 +9,8 @@ export interface ServiceProcess {
   /** Resolves once the process logged that it started. */
   ready: () => Promise<void>
   running: () => boolean
-  /** It logged that it started and has not been killed since. */
-  isReady: () => boolean
+  /** Since when it has been up (logged that it started, not killed since), or null. */
+  upSince: () => number | null
   /** Kills it for good at the end of the run. */
   stop: () => Promise<void>
 }
@@ -26,11 +26,11 @@ export function serviceProcess (name: string, role: 'api' | 'worker', env: Recor
   let killing = false
   let started: Promise<void> = Promise.resolve()
   let stopped = false
-  let readyNow = false
+  let upSince: number | null = null
 
   function start () {
     killing = false
-    readyNow = false
+    upSince = null
     let output = ''
     const c = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--role', role], {
       env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
@@ -39,7 +39,7 @@ export function serviceProcess (name: string, role: 'api' | 'worker', env: Recor
     started = new Promise<void>((resolve) => {
       const onData = (d: Buffer) => {
         output = (output + d.toString()).slice(-3000)
-        if (output.includes('"msg":"started"')) { readyNow = child === c; resolve() }
+        if (upSince === null && child === c && output.includes('"msg":"started"')) { upSince = Date.now(); resolve() }
       }
       c.stdout!.on('data', onData)
       c.stderr!.on('data', onData)
@@ -57,7 +57,7 @@ export function serviceProcess (name: string, role: 'api' | 'worker', env: Recor
     const c = child
     if (!c || c.exitCode !== null || c.signalCode !== null) return
     killing = true
-    readyNow = false
+    upSince = null
     const gone = new Promise<void>((resolve) => c.once('exit', () => resolve()))
     c.kill('SIGKILL')
     await gone
@@ -69,7 +69,7 @@ export function serviceProcess (name: string, role: 'api' | 'worker', env: Recor
     kill,
     ready: () => started,
     running: () => !!child && child.exitCode === null && child.signalCode === null,
-    isReady: () => readyNow,
+    upSince: () => upSince,
     stop: async () => { stopped = true; await kill() },
   }
 }

@@ -23,6 +23,7 @@ import { startReceiver } from './receiver.js'
 const { values } = parseArgs({ options: { short: { type: 'boolean', default: false } } })
 const PLAN = values.short ? { keys: 6, kills: 20 } : { keys: 16, kills: 210 }
 const OUTAGE_MS = 3000
+const MIN_UPTIME_MS = 1000
 const SETTLE_TIMEOUT_MS = 120_000
 const started = Date.now()
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -80,6 +81,18 @@ for (let i = 0; i < PLAN.keys; i++) {
 }
 
 const unexpected: UnexpectedExit[] = []
+async function teardown () {
+  await Promise.allSettled([apiProcess, ...workers].map((p) => p.stop()))
+  await receiver.close()
+  await pool.end().catch(() => {})
+  await redis.stop()
+  await postgres.stop().catch(() => {})
+  await rm(dir, { recursive: true, force: true })
+}
+// Interrupted (Ctrl-C, CI timeout): leave no process or data dir behind.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => { teardown().finally(() => process.exit(130)) })
+}
 const apiProcess = serviceProcess('api', 'api', env, unexpected)
 const workers = [serviceProcess('worker-1', 'worker', env, unexpected), serviceProcess('worker-2', 'worker', env, unexpected)]
 for (const p of [apiProcess, ...workers]) p.start()
@@ -115,9 +128,11 @@ async function outage (what: string, stop: () => Promise<void>, restart: () => P
 }
 while (kills < PLAN.kills) {
   await sleep(1000 + Math.random() * 500)
-  // A worker still starting has nothing to lose: the victim is a random one of those running.
-  await waitFor(() => workers.some((w) => w.isReady()), 120_000)
-  const up = workers.filter((w) => w.isReady())
+  // A worker still starting has nothing to lose: the victim is a random one of those that have been
+  // up for a moment (and so hold jobs). On a loaded machine, slow starts stretch the cadence.
+  const upLongEnough = () => workers.filter((w) => { const since = w.upSince(); return since !== null && Date.now() - since >= MIN_UPTIME_MS })
+  await waitFor(() => upLongEnough().length > 0, 120_000)
+  const up = upLongEnough()
   const victim = up[Math.floor(Math.random() * up.length)] ?? workers[0]!
   await victim.kill()
   victim.start()
@@ -154,12 +169,6 @@ for (const r of figures.rows) process.stdout.write(`  ${r.label.padEnd(width)}  
 for (const e of unexpected) process.stdout.write(`  unexpected exit of ${e.name} (code ${e.code}, signal ${e.signal}); last output:\n${e.lastOutput.replace(/^/gm, '    | ')}\n`)
 for (const note of figures.notes) process.stdout.write(`  ${note}\n`)
 
-await apiProcess.stop()
-await Promise.all(workers.map((w) => w.stop()))
-await receiver.close()
-await pool.end()
-await redis.stop()
-await postgres.stop()
-await rm(dir, { recursive: true, force: true })
+await teardown()
 say(figures.ok ? 'PASS: every loss figure is zero' : 'FAIL: see the figures above')
 process.exit(figures.ok ? 0 : 1)
