@@ -13,7 +13,7 @@ alter table api_keys add constraint api_keys_previous_window_check
 
 alter table webhook_secret_rotations drop constraint webhook_secret_rotations_secret_erased_reason_check;
 alter table webhook_secret_rotations add constraint webhook_secret_rotations_secret_erased_reason_check
-  check (secret_erased_reason in ('acknowledged', 'redelivery_grace_elapsed', 'hold_expired', 'key_revoked'));
+  check (secret_erased_reason in ('acknowledged', 'redelivery_grace_elapsed', 'hold_expired', 'superseded_undelivered', 'key_revoked'));
 
 create index api_keys_previous_to_erase on api_keys (previous_retained_until) where webhook_secret_previous is not null;
 create index api_keys_revoked_to_erase on api_keys (revoked_at) where revoked_at is not null and secrets_erased_at is null;
