@@ -49,6 +49,10 @@ export function createDeliverProcessor ({ pool, secretBox, config, log, send }: 
       await recordDeliveryAttempt(pool, eventId, { status: 'failed', statusCode: null, error: 'no webhook URL configured' })
       return { eventId, status: 'failed' }
     }
+    if (target.webhookSecret === null) {
+      await recordDeliveryAttempt(pool, eventId, { status: 'failed', statusCode: null, error: 'the key was revoked; its secrets are erased' })
+      return { eventId, status: 'failed' }
+    }
     const secrets = signingSecrets(target, secretBox)
     if (secrets.length === 0) {
       await recordDeliveryAttempt(pool, eventId, { status: 'failed', statusCode: null, error: 'no previous secret to sign with' })

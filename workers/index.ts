@@ -7,6 +7,7 @@ import { createSecretBox } from '../src/crypto/secret-box.js'
 import { sendWebhook } from '../src/delivery/http-sender.js'
 import { createHeldSecrets } from '../src/domain/held-secrets.js'
 import { createRotationRule, type RotationOutcome } from '../src/domain/rotation-rule.js'
+import { createSecretHygiene } from '../src/domain/secret-hygiene.js'
 import {
   DELIVERY_BACKOFF, DELIVERY_QUEUE, deliveryBackoff, deliverySchedule, enqueueDelivery, type DeliveryJobData, type DeliveryJobResult, type DeliveryQueue,
 } from '../src/queue/delivery-queue.js'
@@ -31,7 +32,7 @@ export interface WorkerDeps {
 
 const ENQUEUE_TIMEOUT_MS = 2000
 
-/** The worker process' moving parts: the rotation and delivery workers, the reconciler, the secret sweeper. */
+/** The worker process' moving parts: the rotation and delivery workers, the reconciler, the secret sweeper (held, previous and revoked keys' secrets). */
 export function startWorkers ({ config, pool, connection, queues, log, afterCommit, send = sendWebhook }: WorkerDeps) {
   const secretBox = createSecretBox(config.SECRET_ENCRYPTION_KEYS)
   const workerLog = log.child({ component: 'worker' })
@@ -69,7 +70,11 @@ export function startWorkers ({ config, pool, connection, queues, log, afterComm
   const stopReconciler = startIntervalTask('reconciler', config.RECONCILE_INTERVAL_MS, createReconciler({
     pool, rotationQueue: queues.rotations, deliveryQueue: queues.deliveries, log: workerLog, staleAfterMs: config.RECONCILE_AFTER_MS,
   }), workerLog)
-  const stopSweeper = startIntervalTask('secret-sweeper', config.SWEEP_INTERVAL_MS, () => heldSecrets.sweep(), workerLog)
+  const hygiene = createSecretHygiene({ pool })
+  const stopSweeper = startIntervalTask('secret-sweeper', config.SWEEP_INTERVAL_MS, async () => {
+    await heldSecrets.sweep()
+    await hygiene.sweep()
+  }, workerLog)
 
   let closing: Promise<void> | undefined
   /** Stops taking jobs, lets in-flight ones finish, stops the periodic tasks. Idempotent. */

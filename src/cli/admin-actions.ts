@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import { createSecretBox } from '../crypto/secret-box.js'
 import { findApiKeyForOperator } from '../db/api-keys-repository.js'
 import { findRotation, TERMINAL_STATUSES, type RotationKind } from '../db/rotations-repository.js'
+import { keyRevokedError } from '../domain/api-keys.js'
 import { createHeldSecrets, type Actor } from '../domain/held-secrets.js'
 import { createRotationRequests } from '../domain/rotation-requests.js'
 import { AppError } from '../errors/app-error.js'
@@ -89,9 +90,9 @@ export async function runActionCommand (cmd: ActionCommand, deps: AdminDeps, out
 
   const queues = deps.queues
   if (!queues) throw new Error('operator actions need the rotation queue (Redis), and none was given')
-  if (!(await findApiKeyForOperator(pool, cmd.keyId, config.ROTATION_COOLDOWN_SECONDS))) {
-    throw new Refusal('RESOURCE_NOT_FOUND', `No API key with id ${cmd.keyId}.`)
-  }
+  const key = await findApiKeyForOperator(pool, cmd.keyId, config.ROTATION_COOLDOWN_SECONDS)
+  if (!key) throw new Refusal('RESOURCE_NOT_FOUND', `No API key with id ${cmd.keyId}.`)
+  if (key.revokedAt !== null) throw keyRevokedError({ id: key.id, revokedAt: key.revokedAt })
   let enqueueFailed = false
   const requests = createRotationRequests({
     pool,

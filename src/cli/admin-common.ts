@@ -11,6 +11,8 @@ export interface AdminDeps extends AdminIo {
   queues?: Queues
   /** How long an operator action waits for the worker (default 30 s). */
   actionWaitMs?: number
+  /** How long `keyring rewrap` retries rows locked by rotations in flight (default 30 s). */
+  keyringBusyWaitMs?: number
 }
 
 /** A refusal: exit 1 with `error: <CODE>: <message>`. */

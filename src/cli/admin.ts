@@ -14,6 +14,7 @@ import { createRedis } from '../queue/redis.js'
 import { withTimeout } from '../util/with-timeout.js'
 import { ACTION_KINDS, asRefusal, parseActionCommand, runActionCommand, type ActionCommand } from './admin-actions.js'
 import { cliActorName, invalid, Refusal, refuse, UsageError, UUID, type AdminDeps, type AdminIo } from './admin-common.js'
+import { KEYRING_SUBCOMMANDS, parseKeyringCommand, runKeyringCommand, type KeyringCommand } from './admin-keyring.js'
 import { OPERATOR_SUBCOMMANDS, parseOperatorCommand, runOperatorCommand, type OperatorCommand } from './admin-operators.js'
 import { formatIssued, formatKeyList, formatRevoked, publicKeyRow, USAGE } from './format-table.js'
 
@@ -24,6 +25,7 @@ type Command =
   | { name: 'list'; json: boolean }
   | { name: 'revoke'; json: boolean; id: string }
   | OperatorCommand
+  | KeyringCommand
   | ActionCommand
 
 const SCOPE = /^[a-z][a-z0-9_-]*(:[a-z0-9_-]+)*$/
@@ -85,7 +87,7 @@ function parseIssue (v: { [k: string]: string | boolean | string[] | undefined }
   return { name: 'issue', json: v.json === true, input: { ownerId, env, scopes, webhookUrl, ipAllowlist, expiresAt: expiry(v['expires-at'] as string | undefined) } }
 }
 
-const GROUPS = ['keys', 'operators', 'rotations']
+const GROUPS = ['keys', 'operators', 'rotations', 'keyring']
 
 function parseCommand (argv: string[]): Command | 'help' {
   const [group, sub, ...rest] = argv
@@ -93,6 +95,7 @@ function parseCommand (argv: string[]): Command | 'help' {
   if (group === undefined) throw new UsageError('no command given')
   if (group === 'operators' && sub !== undefined && OPERATOR_SUBCOMMANDS.includes(sub)) return parseOperatorCommand(sub, rest)
   if (group === 'keys' && sub !== undefined && Object.hasOwn(ACTION_KINDS, sub)) return parseActionCommand('keys', sub, rest)
+  if (group === 'keyring' && sub !== undefined && KEYRING_SUBCOMMANDS.includes(sub)) return parseKeyringCommand(sub, rest)
   if (group === 'rotations' && sub === 'acknowledge') return parseActionCommand('rotations', sub, rest)
   if (group !== 'keys' || (sub !== 'issue' && sub !== 'list' && sub !== 'revoke')) {
     const words = [group, sub].filter((s) => s !== undefined && /^[a-z-]{1,30}$/.test(s))
@@ -149,6 +152,7 @@ export async function runAdmin (argv: string[], deps: AdminDeps): Promise<number
   const actor = { actorType: 'operator' as const, actor: cliActorName() }
   try {
     if (cmd.name === 'operator-issue' || cmd.name === 'operator-revoke' || cmd.name === 'operator-list') return await runOperatorCommand(cmd, deps, out, actor.actor)
+    if (cmd.name === 'keyring-status' || cmd.name === 'keyring-rewrap') return await runKeyringCommand(cmd, deps, out, actor.actor)
     if (cmd.name === 'action' || cmd.name === 'acknowledge') return await runActionCommand(cmd, deps, out, actor.actor)
     if (cmd.name === 'issue') {
       const secretBox = createSecretBox(deps.config.SECRET_ENCRYPTION_KEYS)

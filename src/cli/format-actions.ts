@@ -41,6 +41,7 @@ const ERASED_BECAUSE = {
   redelivery_grace_elapsed: 'the redelivery grace after its first delivery ran out',
   hold_expired: 'the hold ran out',
   superseded_undelivered: 'a customer rotation discarded it, never delivered',
+  key_revoked: 'the key was revoked',
 }
 
 function erasedNote (row: RotationRow) {

@@ -27,6 +27,14 @@ commands:
   operators revoke <name> [--json]   Revokes the operator's live token.
   operators list [--json]            Lists operators (never a token or its hash).
 
+  keyring status [--json]
+      Counts the stored ciphertexts (current, previous and held secrets) per master key id, and
+      names the keys of SECRET_ENCRYPTION_KEYS that no ciphertext uses any more.
+  keyring rewrap [--batch-size <n>] [--json]
+      Re-encrypts every ciphertext under the first key of SECRET_ENCRYPTION_KEYS, in audited
+      batches (default 500) that skip rows a rotation holds; safe while the service runs, and
+      resumable: run it again after an interruption. Exit 1 if anything was left behind.
+
 Exit codes: 0 done, 1 refused (error: <CODE>: <message>), 2 usage error.
 `
 

@@ -2,7 +2,7 @@ import type { Queryable } from './pool.js'
 
 export type RotationKind = 'customer' | 'operator_recover' | 'operator_rollback' | 'operator_expire_previous'
 export type RotationStatus = 'queued' | 'processing' | 'succeeded' | 'rejected' | 'failed'
-export type SecretErasedReason = 'acknowledged' | 'redelivery_grace_elapsed' | 'hold_expired' | 'superseded_undelivered'
+export type SecretErasedReason = 'acknowledged' | 'redelivery_grace_elapsed' | 'hold_expired' | 'superseded_undelivered' | 'key_revoked'
 
 export const TERMINAL_STATUSES: readonly RotationStatus[] = ['succeeded', 'rejected', 'failed']
 

@@ -6,6 +6,7 @@ import { insertApiKey, revokeApiKey } from '../db/api-keys-repository.js'
 import { insertAuditEvent, type AuditEvent } from '../db/audit-repository.js'
 import { withTransaction } from '../db/pool.js'
 import { toCidr } from '../auth/ip-allowlist.js'
+import { AppError } from '../errors/app-error.js'
 
 export interface IssueApiKeyInput {
   ownerId: string
@@ -65,4 +66,9 @@ export async function revokeKey (pool: pg.Pool, id: string, actor: IssueActor) {
     if (revoked && !revoked.alreadyRevoked) await insertAuditEvent(client, { ...actor, action: 'api_key.revoked', apiKeyId: id })
     return revoked
   })
+}
+
+/** An operator action on a revoked key: a conflict with the key's state, not the operator's authentication failing. */
+export function keyRevokedError (key: { id: string; revokedAt: Date }) {
+  return new AppError('KEY_REVOKED', `API key ${key.id} was revoked at ${key.revokedAt.toISOString()}; it signs nothing any more and its secrets are erased, so there is nothing to change. Issue the customer a new key instead.`)
 }

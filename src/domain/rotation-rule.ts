@@ -78,17 +78,19 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
       }
       case 'operator_recover': {
         // The customer lost the newest secret: it is discarded; previous, the last secret they really have, is kept and its window restarts.
+        // A previous secret past its window is not brought back (the sweep erases it anyway, so the outcome does not depend on its timing).
         const fresh = generateWebhookSecret()
         return {
-          slots: { current: encryptCurrent(key, fresh), previous: key.webhookSecretPrevious, previousWindow: retention, startsCooldown: true, bumpsVersion: true, currentSource: 'this-rotation' },
+          slots: { current: encryptCurrent(key, fresh), previous: key.previousInWindow ? key.webhookSecretPrevious : null, previousWindow: retention, startsCooldown: true, bumpsVersion: true, currentSource: 'this-rotation' },
           held: fresh,
           audit: 'webhook_secret.recovered',
           event: 'webhook_secret.rotated',
         }
       }
       case 'operator_rollback': {
+        // The window is checked first: once it has passed, the sweep erases the previous secret but keeps its end.
+        if (key.previousRetainedUntil !== null && !key.previousInWindow) return { status: 'failed', code: 'ROLLBACK_WINDOW_CLOSED', detail: `The previous secret's window ended at ${key.previousRetainedUntil.toISOString()}; use a recovery rotation instead.` }
         if (key.webhookSecretPrevious === null) return { status: 'failed', code: 'NO_PREVIOUS_SECRET', detail: 'The key holds no previous secret to roll back to.' }
-        if (!key.previousInWindow) return { status: 'failed', code: 'ROLLBACK_WINDOW_CLOSED', detail: `The previous secret's window ended at ${key.previousRetainedUntil?.toISOString()}; use a recovery rotation instead.` }
         // current := previous; the failed secret is discarded; previous := null, so dual-signing stops.
         const previous = secretBox.decrypt(key.webhookSecretPrevious, aad.previous(key.id))
         return {
@@ -120,7 +122,11 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
 
       // 2. Lock the key row: changes to one key's secrets run one after another from here on.
       const key = await lockApiKeyForRotation(client, rotation.apiKeyId, config.ROTATION_COOLDOWN_SECONDS)
-      if (key.revoked) return refuse(client, rotation, { status: 'failed', code: 'API_KEY_REVOKED', detail: 'The API key was revoked before the rotation ran; nothing was changed.' })
+      if (key.revoked) {
+        // An operator's own credentials are fine: the key it acts on is revoked (a 409, not the 401 of authentication).
+        const code = rotation.kind === 'customer' ? 'API_KEY_REVOKED' : 'KEY_REVOKED'
+        return refuse(client, rotation, { status: 'failed', code, detail: 'The API key was revoked before the rotation ran; nothing was changed.' })
+      }
       if (key.webhookSecret === null) return refuse(client, rotation, { status: 'failed', code: 'WEBHOOK_NOT_CONFIGURED', detail: 'The API key has no webhook configured, so it has no secret to change.' })
 
       // 3. Decide the change for this kind, or refuse it. The secret issued with the key, or one a

@@ -78,7 +78,7 @@ const OPERATOR_AUTH_WHY = 'Operator routes can roll back, recover and expire any
 const RATE_LIMIT_HEADERS: readonly HeaderDoc[] = [
   { name: 'X-RateLimit-Limit', meaning: 'Requests this API key may make per 60-second window (on every authenticated customer response).' },
   { name: 'X-RateLimit-Remaining', meaning: 'Requests left in the current window.' },
-  { name: 'X-RateLimit-Reset', meaning: 'When the current window ends, in unix seconds.' },
+  { name: 'X-RateLimit-Reset', meaning: 'Seconds until the current window ends and the count starts again (as the upstream SDK and the IETF RateLimit header fields read it).' },
 ]
 const REFUSED_EARLY_WHY = 'The service checks the request before it touches any data, so a bad request changes nothing and can be corrected and sent again.'
 
@@ -504,6 +504,17 @@ export const ERROR_CATALOGUE = {
     related: ['DEPENDENCY_UNAVAILABLE', 'WEBHOOK_SECRET_ROTATION_COOLDOWN', 'IDEMPOTENCY_KEY_CONFLICT'],
     retrySafe: true,
     exampleExtensions: { rotationId: '7c2e9a14-0b3d-4f6e-8a5c-1d2e3f4a5b6c' },
+  },
+  KEY_REVOKED: {
+    status: 409,
+    title: 'API key revoked',
+    area: 'operator',
+    when: 'An operator action (rollback, recover, expire-previous) names an API key that is revoked. The operator token is fine; the key it acts on signs nothing any more, and its secrets are erased.',
+    why: 'Revocation is permanent and the secret sweep erases a revoked key\'s secrets, so there is nothing left to roll back, recover or expire. A 401 would read as the operator\'s own authentication failing, so this refusal has its own code.',
+    fix: 'Nothing to roll back, recover or expire: issue the customer a new API key instead.',
+    headers: [],
+    related: ['API_KEY_REVOKED', 'NO_PREVIOUS_SECRET'],
+    retrySafe: false,
   },
 } as const satisfies Record<string, ErrorEntry>
 

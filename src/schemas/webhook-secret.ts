@@ -17,7 +17,7 @@ const rotationFields = {
   secretFirstDeliveredAt: nullableTime.describe('when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it'),
   secretAvailableUntil: nullableTime,
   secretErasedAt: nullableTime,
-  secretErasedReason: z.enum(['acknowledged', 'redelivery_grace_elapsed', 'hold_expired', 'superseded_undelivered']).nullable(),
+  secretErasedReason: z.enum(['acknowledged', 'redelivery_grace_elapsed', 'hold_expired', 'superseded_undelivered', 'key_revoked']).nullable(),
   error: z.object({
     code: z.string(),
     title: z.string(),

@@ -163,6 +163,18 @@ describe('operator action refusals', () => {
     expect(await rotationCount(ctx, key.apiKeyId)).toBe(0)
   })
 
+  it('refuses an action on a revoked key with KEY_REVOKED and starts nothing', async () => {
+    const ctx = await buildTestContext({ databaseUrl })
+    const key = await rotatedKey(ctx)
+    expect((await admin(ctx, ['keys', 'revoke', key.apiKeyId])).code).toBe(0)
+    for (const action of ['rollback', 'recover', 'expire-previous']) {
+      const res = await admin(ctx, ['keys', action, key.apiKeyId, '--reason', 'ticket 9', '--json'])
+      expect(res.code).toBe(1)
+      expect(res.json().error).toMatchObject({ code: 'KEY_REVOKED' })
+    }
+    expect(await rotationCount(ctx, key.apiKeyId)).toBe(1)
+  })
+
   it('reports an unknown or malformed key id as RESOURCE_NOT_FOUND, and bad usage with exit 2', async () => {
     const ctx = await buildTestContext({ databaseUrl })
     for (const id of [randomUUID(), 'kash_test_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA']) {

@@ -3,6 +3,7 @@ import type pg from 'pg'
 import type { Config } from '../../config/config.js'
 import { findApiKeyForOperator } from '../../db/api-keys-repository.js'
 import { findRotation, TERMINAL_STATUSES, type RotationKind } from '../../db/rotations-repository.js'
+import { keyRevokedError } from '../../domain/api-keys.js'
 import type { HeldSecrets } from '../../domain/held-secrets.js'
 import type { RotationRequests } from '../../domain/rotation-requests.js'
 import { AppError } from '../../errors/app-error.js'
@@ -40,7 +41,9 @@ export const operatorActionRoutes: FastifyPluginAsyncZod<OperatorActionRoutesOpt
       schema: { tags, security, summary: action.summary, params: keyIdParamsSchema, headers: rotateHeadersSchema, body: operatorActionBodySchema, response: { 200: rotationEnvelope, 202: rotationEnvelope, ...errorResponses } },
     }, async (request, reply) => {
       const { keyId } = request.params
-      if (!UUID_PATTERN.test(keyId) || !(await findApiKeyForOperator(pool, keyId, config.ROTATION_COOLDOWN_SECONDS))) throw notFound('API key')
+      const key = UUID_PATTERN.test(keyId) ? await findApiKeyForOperator(pool, keyId, config.ROTATION_COOLDOWN_SECONDS) : undefined
+      if (!key) throw notFound('API key')
+      if (key.revokedAt !== null) throw keyRevokedError({ id: key.id, revokedAt: key.revokedAt })
       const { waited, replayed, clientGone } = await requestAndWait(rotationRequests, deps, request, reply, {
         apiKeyId: keyId.toLowerCase(), kind: action.kind, reason: request.body.reason, actor: request.operator.name,
       }, ADMIN_ROTATIONS_PATH)

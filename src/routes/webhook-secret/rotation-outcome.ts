@@ -83,7 +83,7 @@ export async function loadRotation (deps: OutcomeDeps, id: string, apiKeyId: str
 
 export function noSecretHeld (row: RotationRow) {
   const when = row.secretErasedAt?.toISOString() ?? 'earlier'
-  const why = { acknowledged: 'it was acknowledged', redelivery_grace_elapsed: 'the redelivery grace after its first delivery ran out', hold_expired: 'the hold ran out before it was fetched', superseded_undelivered: 'a later rotation discarded it, never delivered, keeping your previous secret' }[row.secretErasedReason ?? 'hold_expired']
+  const why = { acknowledged: 'it was acknowledged', redelivery_grace_elapsed: 'the redelivery grace after its first delivery ran out', hold_expired: 'the hold ran out before it was fetched', superseded_undelivered: 'a later rotation discarded it, never delivered, keeping your previous secret', key_revoked: 'the key was revoked' }[row.secretErasedReason ?? 'hold_expired']
   return new AppError('WEBHOOK_SECRET_NO_LONGER_HELD',
     `Rotation ${row.id} succeeded at ${row.rotatedAt?.toISOString()}, and its new secret is in force, but the service erased its copy at ${when} because ${why}. ` +
     'Do not rotate again: that would push a secret you never stored into the rollback slot. If you lost it, ask an operator for a recovery rotation.',

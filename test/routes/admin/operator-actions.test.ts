@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createOperator } from '../../fixtures/operators.js'
-import { buildTestContext, createTestDatabase, json, ROTATIONS_PATH, type TestContext } from '../../helper.js'
+import { revokeKey } from '../../../src/domain/api-keys.js'
+import { buildTestContext, createTestDatabase, eventually, json, ROTATIONS_PATH, type TestContext } from '../../helper.js'
 
 let databaseUrl: string
 beforeAll(async () => { databaseUrl = await createTestDatabase() })
@@ -70,11 +71,12 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/rollback', () => {
     expect([after.current, after.previous]).not.toContain(key.rotated)
   })
 
-  it('returns 409 ROLLBACK_WINDOW_CLOSED and changes nothing when the previous secret\'s window has ended', async () => {
+  it('returns 409 ROLLBACK_WINDOW_CLOSED, not NO_PREVIOUS_SECRET, and changes nothing after the sweep erased the previous secret past its window', async () => {
     const ctx = await buildTestContext({ databaseUrl, env: { PREVIOUS_SECRET_RETENTION_SECONDS: '1' } })
     const op = await createOperator(ctx, operatorName('bob'))
     const key = await rotatedKey(ctx)
-    await new Promise((resolve) => setTimeout(resolve, 1100)) // the 1 s window ends
+    // The 1 s window ends and the worker's sweep erases the previous secret.
+    await eventually(async () => (await ctx.secretSlots(key.apiKeyId)).raw.webhook_secret_previous === null)
     const before = await ctx.secretSlots(key.apiKeyId)
 
     const res = await operatorAction(ctx, op.token, key.apiKeyId, 'rollback')
@@ -86,7 +88,7 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/rollback', () => {
     const after = await ctx.secretSlots(key.apiKeyId)
     expect(after.raw).toEqual(before.raw)
     expect(after.current).toBe(key.rotated)
-    expect(after.previous).toBe(key.original)
+    expect(after.previous).toBeNull()
   })
 
   it('returns 409 NO_PREVIOUS_SECRET and changes nothing when the key holds no previous secret', async () => {
@@ -257,5 +259,52 @@ describe('GET /v1/admin/api-keys/{keyId}', () => {
       expect(res.statusCode, keyId).toBe(404)
       expect(res.headers['x-error-code']).toBe('RESOURCE_NOT_FOUND')
     }
+  })
+})
+
+describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/{action} on a revoked key', () => {
+  for (const action of ['rollback', 'recover', 'expire-previous']) {
+    it(`returns 409 KEY_REVOKED, not the 401 API_KEY_REVOKED of authentication, and records nothing when ${action} names a revoked key`, async () => {
+      const ctx = await buildTestContext({ databaseUrl })
+      const op = await createOperator(ctx, operatorName('revoked'))
+      const key = await rotatedKey(ctx)
+      await revokeKey(ctx.pool, key.apiKeyId, { actorType: 'operator', actor: 'test' })
+      const before = await ctx.pool.query('select * from api_keys where id = $1', [key.apiKeyId])
+
+      const res = await operatorAction(ctx, op.token, key.apiKeyId, action)
+
+      expect(res.statusCode).toBe(409)
+      expect(res.headers['x-error-code']).toBe('KEY_REVOKED')
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
+      expect(json(res)).toMatchObject({ code: 'KEY_REVOKED', status: 409, type: '/v1/errors/KEY_REVOKED' })
+      expect(await operatorRotations(ctx, key.apiKeyId, `operator_${action.replace('-', '_')}`)).toEqual([])
+      const after = await ctx.pool.query('select * from api_keys where id = $1', [key.apiKeyId])
+      expect(after.rows).toEqual(before.rows)
+    })
+  }
+
+  it('fails an action with KEY_REVOKED when the key is revoked after the request and before the worker runs it', async () => {
+    const ctx = await buildTestContext({ databaseUrl, worker: false })
+    const op = await createOperator(ctx, operatorName('race'))
+    const key = await ctx.createKey()
+    const accepted = await ctx.app.inject({
+      method: 'POST',
+      url: `/v1/admin/api-keys/${key.apiKeyId}/webhook-secret/recover`,
+      headers: { authorization: `Bearer ${op.token}`, prefer: 'respond-async', 'content-type': 'application/json' },
+      payload: JSON.stringify({ reason: 'ticket 1' }),
+    })
+    expect(accepted.statusCode).toBe(202)
+    await revokeKey(ctx.pool, key.apiKeyId, { actorType: 'operator', actor: 'test' })
+
+    ctx.startWorker()
+
+    const rotation = await eventually(async () => {
+      const body = json(await adminGet(ctx, op.token, `/v1/admin/rotations/${json(accepted).rotation.id}`))
+      return body.rotation.status === 'failed' && body.rotation
+    })
+    expect(rotation.error).toMatchObject({ code: 'KEY_REVOKED' })
+    // Nothing rotated (the sweep may meanwhile have erased the revoked key's secrets, so compare versions).
+    const { rows: [after] } = await ctx.pool.query('select secret_version, last_rotation_id from api_keys where id = $1', [key.apiKeyId])
+    expect(after).toEqual({ secret_version: 1, last_rotation_id: null })
   })
 })
