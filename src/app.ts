@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify from 'fastify'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from './queue/redis.js'
 import type pg from 'pg'
 import type { Logger } from 'pino'
 import type { Config } from './config/config.js'
@@ -31,7 +31,7 @@ export interface AppDeps {
   config: Config
   pool: pg.Pool
   /** The API's own fail-fast Redis connection (readiness); the queue has its own. */
-  redis: Redis
+  redis: RedisClient
   queues: Queues
   log: Logger
 }

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../../queue/redis.js'
 import type pg from 'pg'
 import { z } from 'zod'
 import { dependencyUnavailable } from '../../errors/app-error.js'
 import { errorResponses } from '../../schemas/common.js'
 import { withTimeout } from '../../util/with-timeout.js'
 
-export interface HealthRoutesOptions { pool: pg.Pool; redis: Redis }
+export interface HealthRoutesOptions { pool: pg.Pool; redis: RedisClient }
 
 const READY_TIMEOUT_MS = 2000
 
