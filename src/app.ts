@@ -12,6 +12,7 @@ import { createRotationRequests } from './domain/rotation-requests.js'
 import { createWebhookDeliveries } from './domain/webhook-deliveries.js'
 import { errorHandlerPlugin } from './plugins/error-handler.js'
 import { jsonBodyPlugin } from './plugins/json-body.js'
+import { loadSheddingPlugin } from './plugins/load-shedding.js'
 import { genRequestId, requestIdPlugin } from './plugins/request-id.js'
 import { withTimeout } from './util/with-timeout.js'
 import type { Queues } from './queue/queues.js'
@@ -56,6 +57,7 @@ export async function buildApp (deps: AppDeps) {
   await app.register(requestIdPlugin)
   await app.register(errorHandlerPlugin)
   await app.register(jsonBodyPlugin)
+  await app.register(loadSheddingPlugin, { pool, config })
 
   await app.register(swagger, {
     openapi: {
