@@ -11,6 +11,7 @@ import { createHeldSecrets } from './domain/held-secrets.js'
 import { createRotationRequests } from './domain/rotation-requests.js'
 import { createWebhookDeliveries } from './domain/webhook-deliveries.js'
 import { errorHandlerPlugin } from './plugins/error-handler.js'
+import { clientErrorHandler, frameworkErrors, answerRequestsNodeKeeps } from './plugins/framework-errors.js'
 import { jsonBodyPlugin } from './plugins/json-body.js'
 import { loadSheddingPlugin } from './plugins/load-shedding.js'
 import { genRequestId, requestIdPlugin } from './plugins/request-id.js'
@@ -49,8 +50,11 @@ export async function buildApp (deps: AppDeps) {
     genReqId: genRequestId,
     trustProxy: config.TRUST_PROXY,
     bodyLimit: BODY_LIMIT_BYTES,
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>()
 
+  answerRequestsNodeKeeps(app.server)
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
 
