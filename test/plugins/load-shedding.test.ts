@@ -52,7 +52,7 @@ describe('load shedding', () => {
     const retried = await ctx.rotate(key.apiKey, { idempotencyKey, prefer: 'respond-async' })
     expect(retried.statusCode, retried.body).toBe(202)
     expect(retried.headers['idempotent-replayed']).toBeUndefined()
-    expect((await ctx.app.inject({ method: 'GET', url: '/v1/ready' })).statusCode).toBe(200)
+    await eventually(async () => (await ctx.app.inject({ method: 'GET', url: '/v1/ready' })).statusCode === 200, 20_000, 50)
     expect((await ctx.get(key.apiKey, METADATA)).statusCode).toBe(200)
   })
 
