@@ -36,8 +36,8 @@ const config = finalizeConfig(parsed, {
 })
 const log = createLogger('silent')
 const pool = createPool(config.DATABASE_URL, log, { max: 20 })
-const app = await buildApp({ config, pool, redis: createRedis(config.REDIS_URL, 'api', log), queues: createQueues(createRedis(config.REDIS_URL, 'api', log), config, log), log })
-const workers = startWorkers({ config, pool, connection: createRedis(config.REDIS_URL, 'worker', log), queues: createQueues(createRedis(config.REDIS_URL, 'api', log), config, log), log })
+const app = await buildApp({ config, pool, redis: createRedis(config, 'api', log), queues: createQueues(createRedis(config, 'api', log), config, log), log })
+const workers = startWorkers({ config, pool, connection: createRedis(config, 'worker', log), queues: createQueues(createRedis(config, 'api', log), config, log), log })
 
 const secretBox = createSecretBox(config.SECRET_ENCRYPTION_KEYS)
 const keys = await Promise.all(Array.from({ length: KEYS }, () => issueApiKey(pool, { pepper: config.API_KEY_PEPPER, secretBox },

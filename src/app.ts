@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify from 'fastify'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from './queue/redis.js'
 import type pg from 'pg'
 import type { Logger } from 'pino'
 import type { Config } from './config/config.js'
@@ -15,6 +15,7 @@ import { apiVersionPlugin } from './plugins/api-version.js'
 import { errorHandlerPlugin } from './plugins/error-handler.js'
 import { clientErrorHandler, frameworkErrors, answerRequestsNodeKeeps } from './plugins/framework-errors.js'
 import { jsonBodyPlugin } from './plugins/json-body.js'
+import { loadSheddingPlugin } from './plugins/load-shedding.js'
 import { genRequestId, requestIdPlugin } from './plugins/request-id.js'
 import { withTimeout } from './util/with-timeout.js'
 import type { Queues } from './queue/queues.js'
@@ -35,7 +36,7 @@ export interface AppDeps {
   config: Config
   pool: pg.Pool
   /** The API's own fail-fast Redis connection (readiness); the queue has its own. */
-  redis: Redis
+  redis: RedisClient
   queues: Queues
   log: Logger
 }
@@ -64,6 +65,7 @@ export async function buildApp (deps: AppDeps) {
   await app.register(apiVersionPlugin)
   await app.register(errorHandlerPlugin)
   await app.register(jsonBodyPlugin)
+  await app.register(loadSheddingPlugin, { pool, config })
 
   await app.register(swagger, {
     openapi: {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import closeWithGrace from 'close-with-grace'
-import { ConfigError, configSchema, finalizeConfig, parseEnv, requireExternalSecrets } from './config/config.js'
+import { ConfigError, configSchema, finalizeConfig, hasRedisTarget, parseEnv, requireExternalSecrets } from './config/config.js'
 import { createSecretBox } from './crypto/secret-box.js'
 import { migrateWhenReachable } from './db/migrate.js'
 import { issueApiKey } from './domain/api-keys.js'
@@ -20,15 +20,18 @@ async function main () {
   const parsed = parseEnv(process.env)
   const log = createLogger(parsed.LOG_LEVEL)
   let embedded: EmbeddedRuntime | undefined
-  if (!parsed.DATABASE_URL || !parsed.REDIS_URL) {
-    if (role !== 'all') throw new ConfigError(`--role ${role} runs against real servers: set DATABASE_URL and REDIS_URL`)
-    embedded = await startEmbeddedRuntime({ dataDir: parsed.DATA_DIR, databaseUrl: parsed.DATABASE_URL, redisUrl: parsed.REDIS_URL }, log)
+  const externalRedis = hasRedisTarget(parsed)
+  if (!parsed.DATABASE_URL || !externalRedis) {
+    if (role !== 'all') throw new ConfigError(`--role ${role} runs against real servers: set DATABASE_URL and REDIS_URL (or REDIS_CLUSTER_NODES, or REDIS_SENTINELS)`)
+    embedded = await startEmbeddedRuntime({ dataDir: parsed.DATA_DIR, databaseUrl: parsed.DATABASE_URL, externalRedis }, log)
   }
+  // A Cluster or Sentinel deployment has no single URL; only the embedded redis-server fills one in.
+  const redisUrl = externalRedis ? parsed.REDIS_URL : embedded!.redisUrl
   const config = finalizeConfig(parsed, parsed.DATABASE_URL
-    ? { DATABASE_URL: parsed.DATABASE_URL, REDIS_URL: parsed.REDIS_URL ?? embedded!.redisUrl, ...requireExternalSecrets(parsed) }
+    ? { DATABASE_URL: parsed.DATABASE_URL, REDIS_URL: redisUrl, ...requireExternalSecrets(parsed) }
     : {
         DATABASE_URL: embedded!.databaseUrl,
-        REDIS_URL: parsed.REDIS_URL ?? embedded!.redisUrl,
+        REDIS_URL: redisUrl,
         API_KEY_PEPPER: parsed.API_KEY_PEPPER ?? embedded!.apiKeyPepper,
         SECRET_ENCRYPTION_KEYS: parsed.SECRET_ENCRYPTION_KEYS ?? configSchema.shape.SECRET_ENCRYPTION_KEYS.parse(embedded!.secretEncryptionKeys)!,
       })

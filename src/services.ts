@@ -34,7 +34,7 @@ export async function startServices (config: Config, log: Logger, role: Role) {
   }
 
   function redis (role: 'api' | 'worker') {
-    const client = createRedis(config.REDIS_URL, role, log)
+    const client = createRedis(config, role, log)
     redisClients.push(client)
     return client
   }

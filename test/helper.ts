@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { Writable } from 'node:stream'
 import type { LightMyRequestResponse } from 'fastify'
+import { Cluster } from 'ioredis'
 import pg from 'pg'
 import { expect, inject, onTestFinished } from 'vitest'
 import { buildApp, type App } from '../src/app.js'
@@ -48,10 +49,13 @@ export async function createTestDatabase (): Promise<string> {
 }
 
 export function testConfig (databaseUrl: string, redisUrl: string, env: Record<string, string> = {}): Config {
-  const parsed = parseEnv({ LOG_LEVEL: 'debug', RECONCILE_INTERVAL_MS: '200', RECONCILE_AFTER_MS: '500', SWEEP_INTERVAL_MS: '200', ...env })
+  // Event-loop shedding off unless a test asks for it: on a shared CI machine a starved test process
+  // is not an overloaded service, and a stray 503 would make unrelated tests flaky.
+  const parsed = parseEnv({ LOG_LEVEL: 'debug', RECONCILE_INTERVAL_MS: '200', RECONCILE_AFTER_MS: '500', SWEEP_INTERVAL_MS: '200', OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0', ...env })
   return finalizeConfig({ ...parsed, QUEUE_PREFIX: `{t-${randomUUID()}}` }, {
     DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
+    // A test on a Cluster or Sentinels names them in env; REDIS_URL would then be a second choice.
+    REDIS_URL: parsed.REDIS_CLUSTER_NODES || parsed.REDIS_SENTINELS ? undefined : redisUrl,
     API_KEY_PEPPER: TEST_PEPPER,
     SECRET_ENCRYPTION_KEYS: parseEnv({ SECRET_ENCRYPTION_KEYS: env.SECRET_ENCRYPTION_KEYS ?? TEST_ENCRYPTION_KEYS }).SECRET_ENCRYPTION_KEYS!,
   })
@@ -80,9 +84,9 @@ export async function buildTestContext (opts: ContextOptions) {
     write (chunk: Buffer, _enc, done) { logs.push(chunk.toString()); done() },
   }))
   const pool = createPool(config.DATABASE_URL, log)
-  const apiRedis = createRedis(config.REDIS_URL, 'api', log)
-  const queueRedis = createRedis(config.REDIS_URL, 'api', log)
-  const inspector = createRedis(config.REDIS_URL, 'worker', log)
+  const apiRedis = createRedis(config, 'api', log)
+  const queueRedis = createRedis(config, 'api', log)
+  const inspector = createRedis(config, 'worker', log)
   const queues = createQueues(queueRedis, config, log)
   const queue = queues.rotations
   const app = await buildApp({ config, pool, redis: apiRedis, queues, log })
@@ -91,8 +95,8 @@ export async function buildTestContext (opts: ContextOptions) {
   const extraRedis: ReturnType<typeof createRedis>[] = []
   const workerQueues: Queues[] = []
   function startWorker (afterCommit = opts.afterCommit) {
-    const connection = createRedis(config.REDIS_URL, 'worker', log)
-    const reconcilerRedis = createRedis(config.REDIS_URL, 'api', log)
+    const connection = createRedis(config, 'worker', log)
+    const reconcilerRedis = createRedis(config, 'api', log)
     extraRedis.push(connection, reconcilerRedis)
     const set = createQueues(reconcilerRedis, config, log)
     workerQueues.push(set)
@@ -153,7 +157,9 @@ export async function buildTestContext (opts: ContextOptions) {
     },
     /** Every key and value this context's queue left in Redis, as text. */
     async redisDump () {
-      const keys = await inspector.keys(`${config.QUEUE_PREFIX}*`)
+      // KEYS answers for one server: on a Cluster, ask every master.
+      const servers = inspector instanceof Cluster ? inspector.nodes('master') : [inspector]
+      const keys = (await Promise.all(servers.map((s) => s.keys(`${config.QUEUE_PREFIX}*`)))).flat()
       const parts: string[] = [...keys]
       for (const key of keys) {
         const type = await inspector.type(key)

@@ -1,5 +1,5 @@
 import { Worker } from 'bullmq'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../src/queue/redis.js'
 import type pg from 'pg'
 import type { Logger } from 'pino'
 import type { Config } from '../src/config/config.js'
@@ -22,7 +22,7 @@ export interface WorkerDeps {
   config: Config
   pool: pg.Pool
   /** A connection with maxRetriesPerRequest: null; BullMQ duplicates it for blocking reads. */
-  connection: Redis
+  connection: RedisClient
   /** Fail-fast queue handles, for enqueueing follow-up work and for the reconciler. */
   queues: { rotations: RotationQueue; deliveries: DeliveryQueue }
   log: Logger

@@ -193,7 +193,7 @@ async function main (argv: string[], io: AdminIo): Promise<number> {
   }
   const log = createLogger('silent')
   const pool = createPool(config.DATABASE_URL, log)
-  const redis = needRedis ? createRedis(config.REDIS_URL, 'api', log) : undefined
+  const redis = needRedis ? createRedis(config, 'api', log) : undefined
   const queues: Queues | undefined = redis ? createQueues(redis, config, log) : undefined
   try {
     return await runAdmin(argv, { ...io, pool, config, queues })

@@ -31,9 +31,31 @@ const encryptionKeys = z.string().transform((raw, ctx) => {
   return keys
 })
 
+// `host:port[,host:port…]`, for Redis Cluster seed nodes and Sentinels.
+const hostPorts = z.string().transform((raw, ctx) => {
+  const nodes: { host: string; port: number }[] = []
+  for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const match = /^(.+):(\d{1,5})$/.exec(entry)
+    const port = Number(match?.[2])
+    if (!match || port < 1 || port > 65535) {
+      ctx.addIssue({ code: 'custom', message: `each entry must be host:port (got "${entry}")` })
+      return z.NEVER
+    }
+    nodes.push({ host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port })
+  }
+  if (nodes.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'at least one host:port is required' })
+    return z.NEVER
+  }
+  return nodes
+})
+
 export const configSchema = z.object({
   DATABASE_URL: z.url().optional(),
   REDIS_URL: z.url().optional(),
+  REDIS_CLUSTER_NODES: hostPorts.optional(),
+  REDIS_SENTINELS: hostPorts.optional(),
+  REDIS_SENTINEL_NAME: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   API_KEY_PEPPER: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -64,13 +86,30 @@ export const configSchema = z.object({
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(15000),
   CLOSE_GRACE_MS: ms(10000),
   DATA_DIR: z.string().min(1).default('.data'),
+  OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: ms(1000),
+  OVERLOAD_MAX_HEAP_USED_BYTES: z.coerce.number().int().min(0).optional(),
+  OVERLOAD_MAX_POOL_WAITING: z.coerce.number().int().min(0).default(20),
+  OVERLOAD_CHECK_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(1000),
+  OVERLOAD_RETRY_AFTER_SECONDS: seconds(5),
+}).superRefine((env, ctx) => {
+  const chosen = (['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const).filter((k) => env[k] !== undefined)
+  if (chosen.length > 1) {
+    ctx.addIssue({ code: 'custom', path: [chosen[1]!], message: `set only one of REDIS_URL, REDIS_CLUSTER_NODES and REDIS_SENTINELS (got ${chosen.join(' and ')})` })
+  }
+  if (env.REDIS_SENTINELS !== undefined && env.REDIS_SENTINEL_NAME === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINEL_NAME'], message: 'required with REDIS_SENTINELS (the master group name the Sentinels monitor)' })
+  }
+  if (env.REDIS_SENTINEL_NAME !== undefined && env.REDIS_SENTINELS === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINEL_NAME'], message: 'only meaningful with REDIS_SENTINELS' })
+  }
 })
 
 type Parsed = z.output<typeof configSchema>
 export type Config = Readonly<
   Omit<Parsed, 'API_KEY_PEPPER' | 'SECRET_ENCRYPTION_KEYS' | 'DATABASE_URL' | 'REDIS_URL'> & {
     DATABASE_URL: string
-    REDIS_URL: string
+    /** Unset when Redis is a Cluster (REDIS_CLUSTER_NODES) or found through Sentinels. */
+    REDIS_URL: string | undefined
     API_KEY_PEPPER: string
     SECRET_ENCRYPTION_KEYS: { kid: string; key: Buffer }[]
   }
@@ -94,7 +133,14 @@ export function finalizeConfig (
   parsed: Parsed,
   resolved: Pick<Config, 'DATABASE_URL' | 'REDIS_URL' | 'API_KEY_PEPPER' | 'SECRET_ENCRYPTION_KEYS'>
 ): Config {
-  return Object.freeze({ ...parsed, ...resolved })
+  const config = Object.freeze({ ...parsed, ...resolved })
+  if (!hasRedisTarget(config)) throw new ConfigError('invalid configuration:\n  REDIS_URL: set REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS')
+  return config
+}
+
+/** Whether the environment names a Redis deployment (a server, a Cluster or Sentinels). */
+export function hasRedisTarget (env: Pick<Parsed, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'REDIS_SENTINELS'>) {
+  return env.REDIS_URL !== undefined || env.REDIS_CLUSTER_NODES !== undefined || env.REDIS_SENTINELS !== undefined
 }
 
 /** For servers given by URL the secrets must come from the environment too. */

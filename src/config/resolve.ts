@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { readRuntime, readSecrets } from '../embedded/data-dir.js'
-import { ConfigError, configSchema, finalizeConfig, parseEnv, requireExternalSecrets, type Config } from './config.js'
+import { ConfigError, configSchema, finalizeConfig, hasRedisTarget, parseEnv, requireExternalSecrets, type Config } from './config.js'
 
 /**
  * Config for tools that join a running service (admin CLI, migrations): servers from the
@@ -10,11 +10,12 @@ export async function resolveConfig (env: Record<string, string | undefined>, op
   const parsed = parseEnv(env)
   const dataDir = path.resolve(parsed.DATA_DIR)
   if (parsed.DATABASE_URL) {
-    if (opts.needRedis && !parsed.REDIS_URL) throw new ConfigError('invalid configuration:\n  REDIS_URL: required with DATABASE_URL for this command')
+    if (opts.needRedis && !hasRedisTarget(parsed)) throw new ConfigError('invalid configuration:\n  REDIS_URL: required with DATABASE_URL for this command (or REDIS_CLUSTER_NODES, or REDIS_SENTINELS)')
     return {
       config: finalizeConfig(parsed, {
         DATABASE_URL: parsed.DATABASE_URL,
-        REDIS_URL: parsed.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        // Commands that never touch Redis still get a complete config; this default is never dialled.
+        REDIS_URL: hasRedisTarget(parsed) ? parsed.REDIS_URL : 'redis://127.0.0.1:6379',
         ...requireExternalSecrets(parsed),
       }),
     }
@@ -27,7 +28,7 @@ export async function resolveConfig (env: Record<string, string | undefined>, op
   return {
     config: finalizeConfig(parsed, {
       DATABASE_URL: runtime.databaseUrl,
-      REDIS_URL: parsed.REDIS_URL ?? runtime.redisUrl,
+      REDIS_URL: hasRedisTarget(parsed) ? parsed.REDIS_URL : runtime.redisUrl,
       API_KEY_PEPPER: parsed.API_KEY_PEPPER ?? secrets.apiKeyPepper,
       SECRET_ENCRYPTION_KEYS: keys,
     }),

@@ -12,7 +12,8 @@ export interface EmbeddedSecrets {
 
 export interface RuntimeInfo {
   databaseUrl: string
-  redisUrl: string
+  /** Absent when Redis is a Cluster or behind Sentinels (the admin CLI then reads those from the environment). */
+  redisUrl?: string
   apiUrl: string | null
   pid: number
   startedAt: string

@@ -7,7 +7,8 @@ import { startRedisServer } from './redis-server.js'
 export interface EmbeddedRuntime {
   dataDir: string
   databaseUrl: string
-  redisUrl: string
+  /** Set when the private redis-server was started (no Redis given in the environment). */
+  redisUrl: string | undefined
   apiKeyPepper: string
   secretEncryptionKeys: string
   stop: () => Promise<void>
@@ -18,7 +19,7 @@ export interface EmbeddedRuntime {
  * redis-server child (AOF under .data/redis), each only where no URL was given.
  */
 export async function startEmbeddedRuntime (
-  opts: { dataDir: string; databaseUrl?: string; redisUrl?: string },
+  opts: { dataDir: string; databaseUrl?: string; externalRedis: boolean },
   log: Logger
 ): Promise<EmbeddedRuntime> {
   const dataDir = path.resolve(opts.dataDir)
@@ -33,8 +34,8 @@ export async function startEmbeddedRuntime (
       stops.push(pg.stop)
       databaseUrl = pg.url()
     }
-    let redisUrl = opts.redisUrl
-    if (!redisUrl) {
+    let redisUrl: string | undefined
+    if (!opts.externalRedis) {
       log.info('starting private redis-server')
       const redis = await startRedisServer({ dataDir: path.join(dataDir, 'redis') })
       stops.push(redis.stop)

@@ -8,12 +8,16 @@ export interface RedisServerOptions {
   dataDir?: string
   port?: number
   binary?: string
+  /** Appended to the defaults (tests: cluster or replica settings). */
+  extraArgs?: string[]
 }
 
 export interface RedisServerHandle {
   url: string
   port: number
   stop: () => Promise<void>
+  /** SIGKILL, for tests that fail a server over; resolves once it has exited. */
+  kill: () => Promise<void>
 }
 
 /**
@@ -29,7 +33,15 @@ export async function startRedisServer (opts: RedisServerOptions = {}): Promise<
   } else {
     args.push('--appendonly', 'no')
   }
-  const child = spawn(opts.binary ?? 'redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  return spawnRedisServer(port, [...args, ...opts.extraArgs ?? []], opts.binary)
+}
+
+/**
+ * Runs `redis-server` with these arguments (a config file may come first, as Sentinel needs) and
+ * resolves once it answers PING on `port`.
+ */
+export async function spawnRedisServer (port: number, args: string[], binary = 'redis-server'): Promise<RedisServerHandle> {
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout?.on('data', (d: Buffer) => { output = (output + d.toString()).slice(-4000) })
   child.stderr?.on('data', (d: Buffer) => { output = (output + d.toString()).slice(-4000) })
@@ -41,7 +53,7 @@ export async function startRedisServer (opts: RedisServerOptions = {}): Promise<
     const hint = (err as NodeJS.ErrnoException).code === 'ENOENT' ? ' (is redis-server installed? Debian: apt-get install redis-server)' : ''
     throw new Error(`redis-server did not start${hint}:\n${output}`, { cause: err })
   }
-  return { url, port, stop: () => stopChild(child) }
+  return { url, port, stop: () => stopChild(child, 'SIGTERM'), kill: () => stopChild(child, 'SIGKILL') }
 }
 
 async function waitForPing (url: string, child: ChildProcess) {
@@ -64,10 +76,10 @@ async function waitForPing (url: string, child: ChildProcess) {
   throw new Error('redis-server did not answer PING within 5 s')
 }
 
-function stopChild (child: ChildProcess) {
+function stopChild (child: ChildProcess, signal: NodeJS.Signals) {
   return new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve()
     child.once('exit', () => resolve())
-    child.kill('SIGTERM')
+    child.kill(signal)
   })
 }

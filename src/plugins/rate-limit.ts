@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../queue/redis.js'
 import { AppError } from '../errors/app-error.js'
 import { withTimeout } from '../util/with-timeout.js'
 
 export interface RateLimitOptions {
-  redis: Redis
+  redis: RedisClient
   /** Requests per API key per window. */
   limit: number
   windowSeconds: number

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { RedisClient } from './redis.js'
 import type { Logger } from 'pino'
 import type { Config } from '../config/config.js'
 import { createDeliveryQueue, deliverySchedule, type DeliveryQueue } from './delivery-queue.js'
@@ -7,7 +7,7 @@ import { createRotationQueue, type RotationQueue } from './rotation-queue.js'
 export interface Queues { rotations: RotationQueue; deliveries: DeliveryQueue }
 
 /** The queue handles a process adds jobs with, on one fail-fast connection (Queues never block). */
-export function createQueues (connection: Redis, config: Config, log: Logger): Queues {
+export function createQueues (connection: RedisClient, config: Config, log: Logger): Queues {
   return {
     rotations: createRotationQueue(connection, config.QUEUE_PREFIX, log),
     deliveries: createDeliveryQueue(connection, config.QUEUE_PREFIX, log, deliverySchedule(config)),

@@ -227,7 +227,7 @@ describe('entry point', () => {
     expect(noRedis.code).toBe(1)
     expect(noRedis.stderr).toMatch(/REDIS_URL/)
 
-    const res = await runEntry(['keys', 'expire-previous', key.apiKeyId, '--reason', 'leak', '--json'], { ...env, REDIS_URL: ctx.config.REDIS_URL, USER: 'entry-test' })
+    const res = await runEntry(['keys', 'expire-previous', key.apiKeyId, '--reason', 'leak', '--json'], { ...env, REDIS_URL: ctx.config.REDIS_URL!, USER: 'entry-test' })
     expect(res.code, res.stderr).toBe(0)
     expect(JSON.parse(res.stdout).rotation).toMatchObject({ kind: 'operator_expire_previous', status: 'succeeded' })
     expect((await ctx.secretSlots(key.apiKeyId)).previous).toBeNull()

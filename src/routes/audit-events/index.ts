@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../../queue/redis.js'
 import type pg from 'pg'
 import type { Config } from '../../config/config.js'
 import { listAuditEvents } from '../../db/audit-repository.js'
@@ -8,7 +8,7 @@ import { customerOnRequest } from '../../plugins/customer-auth.js'
 import { auditListQuerySchema, auditListSchema } from '../../schemas/admin.js'
 import { errorResponses } from '../../schemas/common.js'
 
-export interface CustomerAuditRoutesOptions { pool: pg.Pool; redis: Redis; config: Config }
+export interface CustomerAuditRoutesOptions { pool: pg.Pool; redis: RedisClient; config: Config }
 
 /** GET /v1/auth/api-keys/me/audit-events: what happened to the caller's own key. */
 export const customerAuditRoutes: FastifyPluginAsyncZod<CustomerAuditRoutesOptions> = async (app, { pool, redis, config }) => {

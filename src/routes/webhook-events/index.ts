@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../../queue/redis.js'
 import type pg from 'pg'
 import { z } from 'zod'
 import type { Config } from '../../config/config.js'
@@ -13,7 +13,7 @@ import { customerOnRequest } from '../../plugins/customer-auth.js'
 import { errorResponses } from '../../schemas/common.js'
 import { webhookEventEnvelope, webhookEventListQuerySchema, webhookEventListSchema } from '../../schemas/webhook-events.js'
 
-export interface WebhookEventRoutesOptions { pool: pg.Pool; redis: Redis; config: Config; deliveries: WebhookDeliveries }
+export interface WebhookEventRoutesOptions { pool: pg.Pool; redis: RedisClient; config: Config; deliveries: WebhookDeliveries }
 
 export const EVENTS_PATH = '/v1/webhooks/events'
 const tags = ['webhook events']

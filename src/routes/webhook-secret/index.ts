@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../../queue/redis.js'
 import type pg from 'pg'
 import type { Config } from '../../config/config.js'
 import { readWebhookSecretMetadata } from '../../db/api-keys-repository.js'
@@ -20,7 +20,7 @@ import { loadRotation, requestActor, requestAndWait, revealForResponse, sendRota
 
 export interface WebhookSecretRoutesOptions {
   pool: pg.Pool
-  redis: Redis
+  redis: RedisClient
   config: Config
   rotationRequests: RotationRequests
   heldSecrets: HeldSecrets

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../../queue/redis.js'
 import type pg from 'pg'
 import type { Config } from '../../config/config.js'
 import type { WebhookDeliveries } from '../../domain/webhook-deliveries.js'
@@ -10,7 +10,7 @@ import { errorResponses } from '../../schemas/common.js'
 import { testDeliveryBodySchema, webhookEventEnvelope } from '../../schemas/webhook-events.js'
 import { EVENTS_PATH } from '../webhook-events/index.js'
 
-export interface TestDeliveryRoutesOptions { pool: pg.Pool; redis: Redis; config: Config; deliveries: WebhookDeliveries }
+export interface TestDeliveryRoutesOptions { pool: pg.Pool; redis: RedisClient; config: Config; deliveries: WebhookDeliveries }
 
 /** POST …/webhook-secret/test-delivery: a signed `webhook.test` event, to prove a verifier. */
 export const testDeliveryRoutes: FastifyPluginAsyncZod<TestDeliveryRoutesOptions> = async (app, { pool, redis, config, deliveries }) => {
