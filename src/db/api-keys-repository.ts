@@ -64,7 +64,13 @@ export async function findApiKeyByHash (q: Queryable, keyHash: Buffer): Promise<
   return rows[0]
 }
 
-/** Locks the key row: every change of a key's secrets is serialised here. */
+/**
+ * Locks the key row: every change of a key's secrets is serialised here. NO KEY UPDATE, not
+ * UPDATE: it still excludes another rotation of the key, but lets a concurrent insert that
+ * references the key (an audit event's foreign key takes KEY SHARE) proceed. With FOR UPDATE, a
+ * delivery mark (locks the source rotation, then inserts its audit event) and this rule (holds the
+ * key, then locks that source rotation) deadlocked under load.
+ */
 export async function lockApiKeyForRotation (q: Queryable, id: string, cooldownSeconds: number): Promise<ApiKeyForRotation> {
   const { rows } = await q.query<ApiKeyForRotation>(
     `select id, webhook_url as "webhookUrl", webhook_secret as "webhookSecret",
@@ -77,7 +83,7 @@ export async function lockApiKeyForRotation (q: Queryable, id: string, cooldownS
             last_rotation_id as "lastRotationId",
             current_secret_rotation_id as "currentSecretRotationId"
      from api_keys where id = $1::uuid
-     for update`,
+     for no key update`,
     [id, cooldownSeconds]
   )
   if (!rows[0]) throw new Error(`api key ${id} vanished`)
