@@ -12,6 +12,9 @@ import { createRotationRequests } from './domain/rotation-requests.js'
 import { createWebhookDeliveries } from './domain/webhook-deliveries.js'
 import { errorHandlerPlugin } from './plugins/error-handler.js'
 import { jsonBodyPlugin } from './plugins/json-body.js'
+import { createMetrics, type Metrics } from './metrics/metrics.js'
+import { metricsPlugin } from './plugins/metrics.js'
+import { rateLimitPlugin } from './plugins/rate-limit.js'
 import { genRequestId, requestIdPlugin } from './plugins/request-id.js'
 import { withTimeout } from './util/with-timeout.js'
 import type { Queues } from './queue/queues.js'
@@ -34,6 +37,8 @@ export interface AppDeps {
   redis: Redis
   queues: Queues
   log: Logger
+  /** The process' metrics registry (shared with its workers); a fresh one when omitted. */
+  metrics?: Metrics
 }
 
 export const BODY_LIMIT_BYTES = 16 * 1024
@@ -42,7 +47,7 @@ const ENQUEUE_TIMEOUT_MS = 2000
 
 /** Builds the API. Never listens: the server entry and the tests decide that. */
 export async function buildApp (deps: AppDeps) {
-  const { config, pool, redis, queues, log } = deps
+  const { config, pool, redis, queues, log, metrics = createMetrics() } = deps
   const app = Fastify({
     loggerInstance: log,
     genReqId: genRequestId,
@@ -56,6 +61,10 @@ export async function buildApp (deps: AppDeps) {
   await app.register(requestIdPlugin)
   await app.register(errorHandlerPlugin)
   await app.register(jsonBodyPlugin)
+  await app.register(metricsPlugin, { metrics, pool, pepper: config.API_KEY_PEPPER })
+  await app.register(rateLimitPlugin, {
+    redis, limit: config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60, prefix: config.QUEUE_PREFIX, onExceeded: () => metrics.rateLimitRefusals.inc(),
+  })
 
   await app.register(swagger, {
     openapi: {

@@ -63,6 +63,8 @@ export const configSchema = z.object({
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(15000),
   CLOSE_GRACE_MS: ms(10000),
   DATA_DIR: z.string().min(1).default('.data'),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 })
 
 type Parsed = z.output<typeof configSchema>
