@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import fc from 'fast-check'
+import type { LightMyRequestResponse } from 'fastify'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createOperator } from '../fixtures/operators.js'
 import { buildTestContext, createTestDatabase, json, type TestContext } from '../helper.js'
@@ -16,7 +17,7 @@ interface Model { current: string; previous: string | null; delivered: Set<strin
 interface Real {
   ctx: TestContext
   key: { apiKey: string; apiKeyId: string }
-  operatorAction: (action: string) => ReturnType<TestContext['app']['inject']>
+  operatorAction: (action: string) => Promise<LightMyRequestResponse>
   trail: string[]
 }
 
