@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify from 'fastify'
@@ -21,6 +22,7 @@ import type { Queues } from './queue/queues.js'
 import { enqueueDelivery } from './queue/delivery-queue.js'
 import { enqueueRotation } from './queue/rotation-queue.js'
 import { queueDashboardPlugin } from './plugins/queue-dashboard.js'
+import { consoleRoutes } from './routes/console/index.js'
 import { adminReadRoutes } from './routes/admin/api-keys-and-audit.js'
 import { operatorActionRoutes } from './routes/admin/operator-actions.js'
 import { customerAuditRoutes } from './routes/audit-events/index.js'
@@ -61,6 +63,7 @@ export async function buildApp (deps: AppDeps) {
   await app.register(requestIdPlugin)
   await app.register(errorHandlerPlugin)
   await app.register(jsonBodyPlugin)
+  await app.register(cookie)
   await app.register(metricsPlugin, { metrics, pool, pepper: config.API_KEY_PEPPER })
   await app.register(rateLimitPlugin, {
     redis, limit: config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60, prefix: config.QUEUE_PREFIX, onExceeded: () => metrics.rateLimitRefusals.inc(),
@@ -109,6 +112,7 @@ export async function buildApp (deps: AppDeps) {
   await app.register(operatorActionRoutes, { prefix: '/v1/admin', pool, config, rotationRequests, heldSecrets })
   await app.register(adminReadRoutes, { prefix: '/v1/admin', pool, config })
   await app.register(queueDashboardPlugin, { pool, config, queues })
+  await app.register(consoleRoutes, { prefix: '/admin', pool, config, rotationRequests, heldSecrets })
 
   return app
 }

@@ -65,6 +65,7 @@ export const configSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  OPERATOR_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(1800),
 })
 
 type Parsed = z.output<typeof configSchema>

@@ -46,6 +46,7 @@ export const ERROR_CATALOGUE = {
   WEBHOOK_REPLAY_LIMIT_REACHED: { status: 429, title: 'Replay limit reached', when: 'The event was already redelivered the maximum number of times.', fix: 'Trigger a new test delivery instead.', retrySafe: false },
   DEPENDENCY_UNAVAILABLE: { status: 503, title: 'Service unavailable', when: 'A service this API depends on did not answer. Nothing was changed by this request.', fix: 'Retry after Retry-After seconds with the same Idempotency-Key.', retrySafe: true },
   INTERNAL_ERROR: { status: 500, title: 'Internal server error', when: 'An unexpected error. It was logged with the request id.', fix: 'Retry with the same Idempotency-Key; if it persists, contact support with the requestId.', retrySafe: true },
+  CSRF_TOKEN_INVALID: { status: 403, title: 'Form refused', when: 'An operator console form arrived without the CSRF token of this console session (another site posted it, or the page expired).', fix: 'Reload the console page and submit the form again.', retrySafe: false },
 } as const satisfies Record<string, ErrorEntry>
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE
