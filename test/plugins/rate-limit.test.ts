@@ -16,8 +16,9 @@ describe('the per-key rate limit', () => {
     expect(allowed.map((r) => r.statusCode)).toEqual([200, 200, 200])
     expect(allowed.map((r) => r.headers['x-ratelimit-remaining'])).toEqual(['2', '1', '0'])
     expect(allowed[0]!.headers['x-ratelimit-limit']).toBe('3')
-    // Seconds until the window resets (not a timestamp).
+    // Seconds until the window resets (as the upstream SDK reads it), not a unix time.
     const reset = Number(allowed[0]!.headers['x-ratelimit-reset'])
+    expect(Number.isInteger(reset)).toBe(true)
     expect(reset).toBeGreaterThanOrEqual(1)
     expect(reset).toBeLessThanOrEqual(60)
 

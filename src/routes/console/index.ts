@@ -20,7 +20,7 @@ import { isDependencyError } from '../../errors/dependency-errors.js'
 import { UUID_PATTERN } from '../../http/cursor.js'
 import { consoleCookieOptions, loadSessionOperator, SESSION_COOKIE } from '../../plugins/operator-session.js'
 import { ADMIN_ROTATIONS_PATH } from '../admin/operator-actions.js'
-import { loadRotation, refusalError, requestActor, requestAndWait } from '../webhook-secret/rotation-outcome.js'
+import { loadRotation, refusalError, requestActor, requestAndWait, revealForResponse } from '../webhook-secret/rotation-outcome.js'
 
 export interface ConsoleRoutesOptions { pool: pg.Pool; config: Config; rotationRequests: RotationRequests; heldSecrets: HeldSecrets }
 
@@ -141,8 +141,9 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleRoutesOptions> = async (ap
     if (waited.status === 'failed' || waited.status === 'rejected') throw refusalError(waited)
     if (waited.status !== 'succeeded') throw new AppError('ROTATION_NOT_FINISHED', `The action was accepted and is still running (rotation ${waited.id}). Reload the key page in a moment.`)
     const row = (await loadRotation(deps, waited.id, null))!
-    const revealed = row.kind === 'operator_recover' ? await heldSecrets.reveal(row, requestActor(request)) : null
-    if (revealed) return page(reply, recoveredPage(session(request, reply), { keyId: row.apiKeyId, rotationId: row.id, secret: revealed.secret }))
+    // Marked delivered once the page carrying it was completely written, as the HTTP route does.
+    const secret = row.kind === 'operator_recover' ? revealForResponse(heldSecrets, request, reply, row) : null
+    if (secret !== null) return page(reply, recoveredPage(session(request, reply), { keyId: row.apiKeyId, rotationId: row.id, secret }))
     return reply.redirect(`${CONSOLE_PATH}/keys/${row.apiKeyId}?done=${action}`, 303)
   })
 
