@@ -33,6 +33,16 @@ async function signIn (page: Awaited<ReturnType<typeof consoleApp>>['page'], bas
   await page.getByRole('button', { name: 'Sign in' }).click()
 }
 
+/** Signed in, on a fresh key's page. */
+async function onKeyPage () {
+  const app = await consoleApp()
+  const key = await app.ctx.createKey()
+  await signIn(app.page, app.base, app.operator.token)
+  await app.page.waitForURL(`${app.base}/admin`)
+  await app.page.goto(`${app.base}/admin/keys/${key.apiKeyId}`)
+  return { ...app, key }
+}
+
 async function heldSecret (ctx: TestContext, rotationId: string) {
   const { rows: [row] } = await ctx.pool.query('select held_secret is not null as held from webhook_secret_rotations where id = $1', [rotationId])
   return row.held as boolean
@@ -74,12 +84,7 @@ describe('the operator console in a browser', () => {
   })
 
   it('runs a recovery with a reason and a confirmation, shows the new secret once, and the hand-over acknowledges it', async () => {
-    const { ctx, base, operator, page } = await consoleApp()
-    const key = await ctx.createKey()
-    await signIn(page, base, operator.token)
-    await page.waitForURL(`${base}/admin`)
-    await page.goto(`${base}/admin/keys/${key.apiKeyId}`)
-
+    const { ctx, base, operator, page, key } = await onKeyPage()
     const recover = page.locator('form', { has: page.getByRole('button', { name: 'Recovery rotation' }) })
     await recover.getByLabel('Reason').fill('customer lost the secret (ticket 4711)')
     await recover.getByRole('button', { name: 'Recovery rotation' }).click()
@@ -107,11 +112,7 @@ describe('the operator console in a browser', () => {
   })
 
   it('refuses a form that does not carry this session\'s CSRF token, and changes nothing', async () => {
-    const { ctx, base, operator, page } = await consoleApp()
-    const key = await ctx.createKey()
-    await signIn(page, base, operator.token)
-    await page.waitForURL(`${base}/admin`)
-    await page.goto(`${base}/admin/keys/${key.apiKeyId}`)
+    const { ctx, page, key } = await onKeyPage()
     const expire = page.locator('form', { has: page.getByRole('button', { name: 'Expire previous' }) })
     await expire.locator('input[name=_csrf]').evaluate((input) => { (input as unknown as { value: string }).value = 'forged-token' })
     await expire.getByLabel('Reason').fill('forged')
