@@ -18,6 +18,7 @@ import type { RotationRequests } from '../../domain/rotation-requests.js'
 import { AppError } from '../../errors/app-error.js'
 import { isDependencyError } from '../../errors/dependency-errors.js'
 import { UUID_PATTERN } from '../../http/cursor.js'
+import { sendProblem } from '../../http/problem.js'
 import { consoleCookieOptions, loadSessionOperator, SESSION_COOKIE } from '../../plugins/operator-session.js'
 import { ADMIN_ROTATIONS_PATH } from '../admin/operator-actions.js'
 import { loadRotation, refusalError, requestActor, requestAndWait, revealForResponse } from '../webhook-secret/rotation-outcome.js'
@@ -62,9 +63,11 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleRoutesOptions> = async (ap
     } else if (isDependencyError(err)) {
       problem = new AppError('DEPENDENCY_UNAVAILABLE', 'A service the console depends on did not answer. Nothing was changed; retry later.')
     } else {
-      request.log.error({ err }, 'unhandled console error')
-      problem = new AppError('INTERNAL_ERROR', 'An unexpected error occurred. It was logged with this request id: ' + request.id)
+      throw err // the API's error handler maps framework refusals and logs the unexpected
     }
+    // A browser gets a page; anything else the API's problem+json from the same catalogue.
+    if (!request.headers.accept?.includes('text/html')) return sendProblem(request, reply, problem)
+    reply.header('x-error-code', problem.code)
     const signedIn = request.operator !== undefined
     return page(reply, errorPage({ status: problem.status, code: problem.code, title: problem.title, detail: problem.message },
       signedIn ? session(request, reply) : undefined), problem.status)
