@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify from 'fastify'
@@ -16,12 +17,16 @@ import { errorHandlerPlugin } from './plugins/error-handler.js'
 import { clientErrorHandler, frameworkErrors, answerRequestsNodeKeeps } from './plugins/framework-errors.js'
 import { jsonBodyPlugin } from './plugins/json-body.js'
 import { loadSheddingPlugin } from './plugins/load-shedding.js'
+import { createMetrics, type Metrics } from './metrics/metrics.js'
+import { metricsPlugin } from './plugins/metrics.js'
+import { rateLimitPlugin } from './plugins/rate-limit.js'
 import { genRequestId, requestIdPlugin } from './plugins/request-id.js'
 import { withTimeout } from './util/with-timeout.js'
 import type { Queues } from './queue/queues.js'
 import { enqueueDelivery } from './queue/delivery-queue.js'
 import { enqueueRotation } from './queue/rotation-queue.js'
 import { queueDashboardPlugin } from './plugins/queue-dashboard.js'
+import { consoleRoutes } from './routes/console/index.js'
 import { adminReadRoutes } from './routes/admin/api-keys-and-audit.js'
 import { operatorActionRoutes } from './routes/admin/operator-actions.js'
 import { customerAuditRoutes } from './routes/audit-events/index.js'
@@ -39,6 +44,8 @@ export interface AppDeps {
   redis: RedisClient
   queues: Queues
   log: Logger
+  /** The process' metrics registry (shared with its workers); a fresh one when omitted. */
+  metrics?: Metrics
 }
 
 export const BODY_LIMIT_BYTES = 16 * 1024
@@ -47,7 +54,7 @@ const ENQUEUE_TIMEOUT_MS = 2000
 
 /** Builds the API. Never listens: the server entry and the tests decide that. */
 export async function buildApp (deps: AppDeps) {
-  const { config, pool, redis, queues, log } = deps
+  const { config, pool, redis, queues, log, metrics = createMetrics() } = deps
   const app = Fastify({
     loggerInstance: log,
     genReqId: genRequestId,
@@ -66,6 +73,11 @@ export async function buildApp (deps: AppDeps) {
   await app.register(errorHandlerPlugin)
   await app.register(jsonBodyPlugin)
   await app.register(loadSheddingPlugin, { pool, config })
+  await app.register(cookie)
+  await app.register(metricsPlugin, { metrics, pool, pepper: config.API_KEY_PEPPER })
+  await app.register(rateLimitPlugin, {
+    redis, limit: config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60, prefix: config.QUEUE_PREFIX, onExceeded: () => metrics.rateLimitRefusals.inc(),
+  })
 
   await app.register(swagger, {
     openapi: {
@@ -113,6 +125,7 @@ export async function buildApp (deps: AppDeps) {
   await app.register(operatorActionRoutes, { prefix: '/v1/admin', pool, config, rotationRequests, heldSecrets })
   await app.register(adminReadRoutes, { prefix: '/v1/admin', pool, config })
   await app.register(queueDashboardPlugin, { pool, config, queues })
+  await app.register(consoleRoutes, { prefix: '/admin', pool, config, rotationRequests, heldSecrets })
 
   return app
 }

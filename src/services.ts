@@ -5,6 +5,9 @@ import { createPool } from './db/pool.js'
 import { createRedis } from './queue/redis.js'
 import { closeQueues, createQueues, type Queues } from './queue/queues.js'
 import { startWorkers, type Workers } from '../workers/index.js'
+import { createMetrics } from './metrics/metrics.js'
+import { startMetricsServer } from './metrics/metrics-server.js'
+import { registerScrapeGauges } from './metrics/scrape-gauges.js'
 
 export type Role = 'all' | 'api' | 'worker'
 
@@ -20,12 +23,16 @@ export async function startServices (config: Config, log: Logger, role: Role) {
   let app: App | undefined
   let workers: Workers | undefined
   let address: string | undefined
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined
+  // One registry per process: with --role all the API and the workers share it (one endpoint).
+  const metrics = createMetrics()
 
   let closing: Promise<void> | undefined
   function close () {
     closing ??= (async () => {
       await app?.close()
       await workers?.close()
+      await metricsServer?.close()
       await Promise.allSettled(queueSets.map(closeQueues))
       await Promise.allSettled(redisClients.map((r) => r.quit().catch(() => r.disconnect())))
       await pool.end()
@@ -45,16 +52,20 @@ export async function startServices (config: Config, log: Logger, role: Role) {
   }
 
   try {
+    registerScrapeGauges(metrics, { pool, queues: queues(), log })
     if (role !== 'worker') {
-      app = await buildApp({ config, pool, redis: redis('api'), queues: queues(), log })
+      app = await buildApp({ config, pool, redis: redis('api'), queues: queues(), log, metrics })
       address = await app.listen({ port: config.PORT, host: config.HOST })
     }
     if (role !== 'api') {
-      workers = startWorkers({ config, pool, connection: redis('worker'), queues: queues(), log })
+      workers = startWorkers({ config, pool, connection: redis('worker'), queues: queues(), log, metrics })
+    }
+    if (config.METRICS_PORT !== undefined) {
+      metricsServer = await startMetricsServer(metrics, { port: config.METRICS_PORT, host: config.METRICS_HOST, log })
     }
   } catch (err) {
     await close()
     throw err
   }
-  return { pool, app, workers, address, close }
+  return { pool, app, workers, address, metricsUrl: metricsServer?.url, close }
 }

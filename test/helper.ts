@@ -14,6 +14,8 @@ import { createLogger } from '../src/logging/logger.js'
 import { createRedis } from '../src/queue/redis.js'
 import { closeQueues, createQueues, type Queues } from '../src/queue/queues.js'
 import { withTimeout } from '../src/util/with-timeout.js'
+import { createMetrics } from '../src/metrics/metrics.js'
+import { registerScrapeGauges } from '../src/metrics/scrape-gauges.js'
 import { startWorkers, type Workers } from '../workers/index.js'
 
 export const ROTATE_PATH = '/v1/auth/api-keys/me/webhook-secret/rotate'
@@ -89,7 +91,9 @@ export async function buildTestContext (opts: ContextOptions) {
   const inspector = createRedis(config, 'worker', log)
   const queues = createQueues(queueRedis, config, log)
   const queue = queues.rotations
-  const app = await buildApp({ config, pool, redis: apiRedis, queues, log })
+  const metrics = createMetrics()
+  registerScrapeGauges(metrics, { pool, queues, log })
+  const app = await buildApp({ config, pool, redis: apiRedis, queues, log, metrics })
 
   const workers: Workers[] = []
   const extraRedis: ReturnType<typeof createRedis>[] = []
@@ -100,7 +104,7 @@ export async function buildTestContext (opts: ContextOptions) {
     extraRedis.push(connection, reconcilerRedis)
     const set = createQueues(reconcilerRedis, config, log)
     workerQueues.push(set)
-    const w = startWorkers({ config, pool, connection, queues: set, log, afterCommit })
+    const w = startWorkers({ config, pool, connection, queues: set, log, afterCommit, metrics })
     workers.push(w)
     return w
   }
@@ -113,6 +117,7 @@ export async function buildTestContext (opts: ContextOptions) {
     queue,
     queues,
     logs,
+    metrics,
     startWorker,
     async createKey (input: Partial<IssueApiKeyInput> = {}) {
       return issueApiKey(pool, { pepper: config.API_KEY_PEPPER, secretBox: createSecretBox(config.SECRET_ENCRYPTION_KEYS) }, {

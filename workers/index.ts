@@ -13,6 +13,8 @@ import {
 } from '../src/queue/delivery-queue.js'
 import { ROTATION_QUEUE, type RotationJobData, type RotationJobResult, type RotationQueue } from '../src/queue/rotation-queue.js'
 import { withTimeout } from '../src/util/with-timeout.js'
+import { instrumentRotationRule, instrumentSend } from '../src/metrics/instrument.js'
+import { createMetrics, type Metrics } from '../src/metrics/metrics.js'
 import { createDeliverProcessor } from './deliver-processor.js'
 import { startIntervalTask } from './interval-task.js'
 import { createReconciler } from './reconciler.js'
@@ -28,12 +30,14 @@ export interface WorkerDeps {
   log: Logger
   afterCommit?: (outcome: RotationOutcome) => Promise<void>
   send?: typeof sendWebhook
+  /** The process' metrics registry (shared with the API in one process); a fresh one when omitted. */
+  metrics?: Metrics
 }
 
 const ENQUEUE_TIMEOUT_MS = 2000
 
 /** The worker process' moving parts: the rotation and delivery workers, the reconciler, the secret sweeper (held, previous and revoked keys' secrets). */
-export function startWorkers ({ config, pool, connection, queues, log, afterCommit, send = sendWebhook }: WorkerDeps) {
+export function startWorkers ({ config, pool, connection, queues, log, afterCommit, send = sendWebhook, metrics = createMetrics() }: WorkerDeps) {
   const secretBox = createSecretBox(config.SECRET_ENCRYPTION_KEYS)
   const workerLog = log.child({ component: 'worker' })
   const common = {
@@ -46,7 +50,7 @@ export function startWorkers ({ config, pool, connection, queues, log, afterComm
 
   const rotations = new Worker<RotationJobData, RotationJobResult>(ROTATION_QUEUE, createRotateProcessor({
     pool,
-    rule: createRotationRule({ pool, config, secretBox }),
+    rule: instrumentRotationRule(createRotationRule({ pool, config, secretBox }), { metrics, pool, log: workerLog }),
     log: workerLog,
     enqueueDelivery: (event) => withTimeout(enqueueDelivery(queues.deliveries, event), ENQUEUE_TIMEOUT_MS),
     afterCommit,
@@ -54,7 +58,7 @@ export function startWorkers ({ config, pool, connection, queues, log, afterComm
 
   const schedule = deliverySchedule(config)
   const deliveries = new Worker<DeliveryJobData, DeliveryJobResult>(DELIVERY_QUEUE, createDeliverProcessor({
-    pool, secretBox, config, log: workerLog, send,
+    pool, secretBox, config, log: workerLog, send: instrumentSend(send, metrics),
   }), {
     ...common,
     concurrency: config.DELIVERY_CONCURRENCY,
@@ -68,7 +72,12 @@ export function startWorkers ({ config, pool, connection, queues, log, afterComm
 
   const heldSecrets = createHeldSecrets({ pool, config, secretBox })
   const stopReconciler = startIntervalTask('reconciler', config.RECONCILE_INTERVAL_MS, createReconciler({
-    pool, rotationQueue: queues.rotations, deliveryQueue: queues.deliveries, log: workerLog, staleAfterMs: config.RECONCILE_AFTER_MS,
+    pool,
+    rotationQueue: queues.rotations,
+    deliveryQueue: queues.deliveries,
+    log: workerLog,
+    staleAfterMs: config.RECONCILE_AFTER_MS,
+    onReenqueue: (queue, jobState) => metrics.reconcilerReenqueues.inc({ queue, job_state: jobState }),
   }), workerLog)
   const hygiene = createSecretHygiene({ pool })
   const stopSweeper = startIntervalTask('secret-sweeper', config.SWEEP_INTERVAL_MS, async () => {

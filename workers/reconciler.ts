@@ -13,6 +13,8 @@ export interface ReconcilerDeps {
   log: Logger
   /** Work unfinished for this long is checked against its queue. */
   staleAfterMs: number
+  /** Called for each job added back (the metrics count them). */
+  onReenqueue?: (queue: string, jobState: string) => void
 }
 
 /**
@@ -20,7 +22,7 @@ export interface ReconcilerDeps {
  * added, a job was lost or ran out of attempts) gets its job back. Job ids come from the rows, so
  * adding one again while it exists is harmless.
  */
-export function createReconciler ({ pool, rotationQueue, deliveryQueue, log, staleAfterMs }: ReconcilerDeps) {
+export function createReconciler ({ pool, rotationQueue, deliveryQueue, log, staleAfterMs, onReenqueue }: ReconcilerDeps) {
   async function ensureJob (queue: Queue, jobId: string, add: () => Promise<void>, touch: () => Promise<void>) {
     const job = await queue.getJob(jobId)
     const state = job ? await job.getState() : 'missing'
@@ -35,6 +37,7 @@ export function createReconciler ({ pool, rotationQueue, deliveryQueue, log, sta
       return // waiting, active or delayed: BullMQ still has it
     }
     log.info({ queue: queue.name, jobId, jobState: state }, 'reconciler re-enqueued work')
+    onReenqueue?.(queue.name, state)
     await touch()
   }
 

@@ -527,6 +527,17 @@ export const ERROR_CATALOGUE = {
     related: ['DEPENDENCY_UNAVAILABLE', 'RATE_LIMIT_EXCEEDED'],
     retrySafe: true,
   },
+  CSRF_TOKEN_INVALID: {
+    status: 403,
+    title: 'Form refused',
+    area: 'operator',
+    when: 'An operator console form arrived without the CSRF token of this console session (another site posted it, or the page expired).',
+    why: 'The console acts with the signed-in operator\'s authority; a form another page posted in their browser must not run a runbook action.',
+    fix: 'Reload the console page and submit the form again.',
+    headers: [],
+    related: ['OPERATOR_TOKEN_MISSING'],
+    retrySafe: false,
+  },
 } as const satisfies Record<string, ErrorEntry>
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE

@@ -5,10 +5,13 @@ import type { Config } from '../config/config.js'
 import { requireApiKey } from './api-key-auth.js'
 import { rateLimitHook } from './rate-limit.js'
 
-/** The onRequest hooks of every customer route: API key (scope, allowlist), then the per-key rate limit. */
-export function customerOnRequest ({ pool, redis, config }: { pool: pg.Pool; redis: RedisClient; config: Config }) {
+/**
+ * The onRequest hooks of every customer route: API key (scope, allowlist), then the per-key rate
+ * limit (registered once in app.ts with the API's Redis connection).
+ */
+export function customerOnRequest ({ pool, config }: { pool: pg.Pool; redis: RedisClient; config: Config }) {
   return [
     requireApiKey(pool, config.API_KEY_PEPPER, ROTATION_SCOPES),
-    rateLimitHook({ redis, limit: config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60, prefix: config.QUEUE_PREFIX }),
+    rateLimitHook(),
   ]
 }

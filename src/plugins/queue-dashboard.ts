@@ -8,11 +8,12 @@ import type { Queues } from '../queue/queues.js'
 import { AppError } from '../errors/app-error.js'
 import { sendProblem } from '../http/problem.js'
 import { requireOperator } from './operator-auth.js'
+import { loadSessionOperator } from './operator-session.js'
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues'
 
 /**
- * The BullMQ dashboard for operators, behind operator auth. Read-only: every change to a rotation
+ * The BullMQ dashboard for operators, behind operator auth (bearer token, or the console's session). Read-only: every change to a rotation
  * or delivery goes through the audited paths (and the reconciler re-adds what a removal would lose).
  * Jobs hold ids and status only, so the dashboard shows no secret.
  */
@@ -21,6 +22,11 @@ export const queueDashboardPlugin: FastifyPluginAsync<{ pool: pg.Pool; config: C
   // bull-board installs its own error handler, which would turn a refusal into a bare 500: answer here.
   app.addHook('onRequest', async (request, reply) => {
     try {
+      // A browser comes with the console's session cookie; scripts with the bearer token.
+      if (request.headers.authorization === undefined && await loadSessionOperator(pool, config.API_KEY_PEPPER, request)) return
+      if (request.headers.authorization === undefined && request.method === 'GET' && request.headers.accept?.includes('text/html')) {
+        return reply.redirect('/admin/sign-in', 303)
+      }
       await authenticate.call(app, request, reply)
     } catch (err) {
       if (err instanceof AppError) return sendProblem(request, reply, err)

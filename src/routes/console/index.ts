@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import csrf from '@fastify/csrf-protection'
+import formbody from '@fastify/formbody'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type pg from 'pg'
+import { z } from 'zod'
+import { authenticateOperator } from '../../auth/operator-auth.js'
+import { closeOperatorSession, openOperatorSession } from '../../auth/operator-session.js'
+import type { Config } from '../../config/config.js'
+import { ACTIONS, CONSOLE_PATH, errorPage, homePage, keyPage, recoveredPage, signInPage, type ConsoleAction } from '../../console/pages.js'
+import { findApiKeyForOperator } from '../../db/api-keys-repository.js'
+import { listAuditEvents } from '../../db/audit-repository.js'
+import { findRotation, listRotations, TERMINAL_STATUSES, type RotationKind } from '../../db/rotations-repository.js'
+import { listWebhookEvents } from '../../db/webhook-events-repository.js'
+import type { HeldSecrets } from '../../domain/held-secrets.js'
+import type { RotationRequests } from '../../domain/rotation-requests.js'
+import { AppError } from '../../errors/app-error.js'
+import { isDependencyError } from '../../errors/dependency-errors.js'
+import { UUID_PATTERN } from '../../http/cursor.js'
+import { sendProblem } from '../../http/problem.js'
+import { consoleCookieOptions, loadSessionOperator, SESSION_COOKIE } from '../../plugins/operator-session.js'
+import { ADMIN_ROTATIONS_PATH } from '../admin/operator-actions.js'
+import { loadRotation, refusalError, requestActor, requestAndWait, revealForResponse } from '../webhook-secret/rotation-outcome.js'
+
+export interface ConsoleRoutesOptions { pool: pg.Pool; config: Config; rotationRequests: RotationRequests; heldSecrets: HeldSecrets }
+
+const CSS = readFileSync(new URL('../../console/console.css', import.meta.url), 'utf8')
+// No script at all, styles only from this origin, forms only to this origin, never framed.
+const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+const KINDS: Record<ConsoleAction, RotationKind> = { recover: 'operator_recover', rollback: 'operator_rollback', 'expire-previous': 'operator_expire_previous' }
+const actionForm = z.object({ reason: z.string().trim().min(1).max(500), confirm: z.literal('yes'), idempotencyKey: z.string().min(1).max(255) })
+
+/**
+ * The operator console: server-rendered pages (no script) behind a session cookie. Every form
+ * carries a CSRF token (@fastify/csrf-protection, secret in its own cookie); the runbook actions go
+ * through the same rotation requests, worker, held-secret reveal and audit as /v1/admin/*.
+ */
+export const consoleRoutes: FastifyPluginAsync<ConsoleRoutesOptions> = async (app, { pool, config, rotationRequests, heldSecrets }) => {
+  const pepper = config.API_KEY_PEPPER
+  const deps = { pool, config, heldSecrets }
+  await app.register(formbody)
+  await app.register(csrf, { sessionPlugin: '@fastify/cookie', cookieKey: 'op_csrf', cookieOpts: { path: CONSOLE_PATH, sameSite: 'strict', httpOnly: true } })
+
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('content-security-policy', CSP)
+    reply.header('cache-control', 'no-store')
+    reply.header('x-content-type-options', 'nosniff')
+    reply.header('referrer-policy', 'no-referrer')
+  })
+
+  const session = (request: FastifyRequest, reply: FastifyReply) => ({
+    operator: request.operator.name,
+    csrf: reply.generateCsrf({ secure: consoleCookieOptions(request).secure }),
+  })
+  const page = (reply: FastifyReply, body: string, status = 200) => reply.code(status).type('text/html; charset=utf-8').send(body)
+
+  app.setErrorHandler(async (err: Error & { code?: string; statusCode?: number }, request, reply) => {
+    let problem: AppError
+    if (err instanceof AppError) problem = err
+    else if (err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET') {
+      problem = new AppError('CSRF_TOKEN_INVALID', 'This form did not come from this console session, or it expired. Nothing was changed; reload the page and submit it again.')
+    } else if (isDependencyError(err)) {
+      problem = new AppError('DEPENDENCY_UNAVAILABLE', 'A service the console depends on did not answer. Nothing was changed; retry later.')
+    } else {
+      throw err // the API's error handler maps framework refusals and logs the unexpected
+    }
+    // A browser gets a page; anything else the API's problem+json from the same catalogue.
+    if (!request.headers.accept?.includes('text/html')) return sendProblem(request, reply, problem)
+    reply.header('x-error-code', problem.code)
+    const signedIn = request.operator !== undefined
+    return page(reply, errorPage({ status: problem.status, code: problem.code, title: problem.title, detail: problem.message },
+      signedIn ? session(request, reply) : undefined), problem.status)
+  })
+
+  /** Pages behind a session: a browser without one is sent to sign in. */
+  const requireSession = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (await loadSessionOperator(pool, pepper, request)) return
+    if (request.method === 'GET') return reply.redirect(`${CONSOLE_PATH}/sign-in`, 303)
+    throw new AppError('OPERATOR_TOKEN_MISSING', 'Your console session ended. Sign in again.')
+  }
+  const protect = { onRequest: requireSession, preHandler: app.csrfProtection }
+
+  app.get('/console.css', async (_request, reply) => reply.type('text/css; charset=utf-8').send(CSS))
+
+  app.get('/sign-in', async (request, reply) => page(reply, signInPage({ csrf: reply.generateCsrf({ secure: consoleCookieOptions(request).secure }) })))
+
+  app.post('/sign-in', { preHandler: app.csrfProtection }, async (request, reply) => {
+    const token = String((request.body as Record<string, unknown> | undefined)?.token ?? '').trim()
+    try {
+      const operator = await authenticateOperator(pool, pepper, { authorization: `Bearer ${token}` })
+      const { sessionId } = await openOperatorSession(pool, pepper, operator, config.OPERATOR_SESSION_TTL_SECONDS)
+      request.log.info({ operator: operator.name }, 'operator signed in to the console')
+      reply.setCookie(SESSION_COOKIE, sessionId, { ...consoleCookieOptions(request), maxAge: config.OPERATOR_SESSION_TTL_SECONDS })
+      return reply.redirect(CONSOLE_PATH, 303)
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err
+      const message = err.code === 'OPERATOR_TOKEN_REVOKED' ? 'This operator token was revoked.' : 'That is not a valid operator token.'
+      return page(reply, signInPage({ csrf: reply.generateCsrf({ secure: consoleCookieOptions(request).secure }), error: message }), 401)
+    }
+  })
+
+  app.post('/sign-out', protect, async (request, reply) => {
+    await closeOperatorSession(pool, pepper, request.cookies[SESSION_COOKIE])
+    reply.clearCookie(SESSION_COOKIE, consoleCookieOptions(request))
+    return reply.redirect(`${CONSOLE_PATH}/sign-in`, 303)
+  })
+
+  app.get('/', { onRequest: requireSession }, async (request, reply) => page(reply, homePage(session(request, reply))))
+
+  app.get('/keys', { onRequest: requireSession }, async (request, reply) => {
+    const id = String((request.query as Record<string, unknown>).id ?? '').trim()
+    return reply.redirect(`${CONSOLE_PATH}/keys/${encodeURIComponent(id)}`, 303)
+  })
+
+  app.get<{ Params: { keyId: string }; Querystring: { done?: string } }>('/keys/:keyId', { onRequest: requireSession }, async (request, reply) => {
+    const { keyId } = request.params
+    const key = UUID_PATTERN.test(keyId) ? await findApiKeyForOperator(pool, keyId, config.ROTATION_COOLDOWN_SECONDS) : undefined
+    if (!key) throw new AppError('RESOURCE_NOT_FOUND', 'No such API key.')
+    const [rotations, audit, events] = await Promise.all([
+      listRotations(pool, key.id, { limit: 10, after: null }, config.IDEMPOTENCY_RETENTION_SECONDS),
+      listAuditEvents(pool, { apiKeyId: key.id, limit: 20, beforeId: null }),
+      listWebhookEvents(pool, key.id, { limit: 10, status: null, after: null }),
+    ])
+    const done = request.query.done
+    const notice = done !== undefined && done in ACTIONS ? `${ACTIONS[done as ConsoleAction].label}: done.` : done === 'acknowledged' ? 'Handed over: the held copy of the secret is erased.' : undefined
+    const idempotencyKeys = { recover: randomUUID(), rollback: randomUUID(), 'expire-previous': randomUUID() }
+    return page(reply, keyPage(session(request, reply), { key, rotations: rotations.rows, audit: audit.rows, events: events.rows, idempotencyKeys, notice }))
+  })
+
+  app.post<{ Params: { keyId: string; action: string } }>('/keys/:keyId/:action', protect, async (request, reply) => {
+    const { keyId, action } = request.params
+    if (!(action in KINDS)) throw new AppError('RESOURCE_NOT_FOUND', 'No such action.')
+    if (!UUID_PATTERN.test(keyId) || !(await findApiKeyForOperator(pool, keyId, config.ROTATION_COOLDOWN_SECONDS))) throw new AppError('RESOURCE_NOT_FOUND', 'No such API key.')
+    const form = actionForm.safeParse(request.body)
+    if (!form.success) throw new AppError('VALIDATION_FAILED', 'Give a reason and tick the confirmation box.')
+    // The form's idempotency key makes a double submit replay the same action instead of running a second one.
+    request.headers['idempotency-key'] = form.data.idempotencyKey
+    const { waited } = await requestAndWait(rotationRequests, deps, request, reply, {
+      apiKeyId: keyId.toLowerCase(), kind: KINDS[action as ConsoleAction], reason: form.data.reason, actor: request.operator.name,
+    }, ADMIN_ROTATIONS_PATH)
+    reply.removeHeader('location')
+    reply.removeHeader('idempotent-replayed')
+    if (waited.status === 'failed' || waited.status === 'rejected') throw refusalError(waited)
+    if (waited.status !== 'succeeded') throw new AppError('ROTATION_NOT_FINISHED', `The action was accepted and is still running (rotation ${waited.id}). Reload the key page in a moment.`)
+    const row = (await loadRotation(deps, waited.id, null))!
+    // Marked delivered once the page carrying it was completely written, as the HTTP route does.
+    const secret = row.kind === 'operator_recover' ? revealForResponse(heldSecrets, request, reply, row) : null
+    if (secret !== null) return page(reply, recoveredPage(session(request, reply), { keyId: row.apiKeyId, rotationId: row.id, secret }))
+    return reply.redirect(`${CONSOLE_PATH}/keys/${row.apiKeyId}?done=${action}`, 303)
+  })
+
+  app.post<{ Params: { id: string } }>('/rotations/:id/acknowledge', protect, async (request, reply) => {
+    const row = UUID_PATTERN.test(request.params.id) ? await findRotation(pool, request.params.id.toLowerCase(), null, config.IDEMPOTENCY_RETENTION_SECONDS) : undefined
+    if (!row || row.kind === 'customer') throw new AppError('RESOURCE_NOT_FOUND', 'No such operator rotation.')
+    if (!TERMINAL_STATUSES.includes(row.status)) throw new AppError('ROTATION_NOT_FINISHED', 'This action has not finished yet.')
+    await heldSecrets.acknowledge(row, requestActor(request))
+    return reply.redirect(`${CONSOLE_PATH}/keys/${row.apiKeyId}?done=acknowledged`, 303)
+  })
+}
