@@ -9,6 +9,8 @@ import type { Config } from './config/config.js'
 import { createSecretBox } from './crypto/secret-box.js'
 import { createHeldSecrets } from './domain/held-secrets.js'
 import { createRotationRequests } from './domain/rotation-requests.js'
+import { createRotationWaiter } from './domain/rotation-waiter.js'
+import { listenForFinishedRotations } from './db/rotation-notifications.js'
 import { createWebhookDeliveries } from './domain/webhook-deliveries.js'
 import { errorHandlerPlugin } from './plugins/error-handler.js'
 import { jsonBodyPlugin } from './plugins/json-body.js'
@@ -80,8 +82,11 @@ export async function buildApp (deps: AppDeps) {
 
   const secretBox = createSecretBox(config.SECRET_ENCRYPTION_KEYS)
   const heldSecrets = createHeldSecrets({ pool, config, secretBox })
+  // One LISTEN connection per API process wakes the requests waiting for a rotation (guideline 21).
+  const notifications = listenForFinishedRotations(config.DATABASE_URL, log)
+  app.addHook('onClose', () => notifications.close())
   const rotationRequests = createRotationRequests({
-    pool, config, log, enqueue: (rotationId) => withTimeout(enqueueRotation(queues.rotations, rotationId), ENQUEUE_TIMEOUT_MS),
+    pool, config, log, waiter: createRotationWaiter(notifications), enqueue: (rotationId) => withTimeout(enqueueRotation(queues.rotations, rotationId), ENQUEUE_TIMEOUT_MS),
   })
 
   await app.register(healthRoutes, { pool, redis })
