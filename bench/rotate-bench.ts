@@ -25,6 +25,7 @@ const OPTIONS = {
   out: { type: 'string', default: 'bench/results/latest.json' },
   env: { type: 'string', multiple: true, default: [] as string[] }, // extra service env, KEY=VALUE
   smoke: { type: 'boolean', default: false }, // a few seconds, small padding, no thresholds (CI)
+  profile: { type: 'string' }, // a folder: run the service under node --cpu-prof, profiles written there
 } satisfies ParseArgsConfig['options']
 const { values } = parseArgs({ options: OPTIONS })
 const smoke = values.smoke
@@ -34,6 +35,9 @@ const deliveryCount = smoke ? 20 : Number(values.deliveries)
 const topologies = values.topologies.split(',') as Topology[]
 
 const infra = await startInfra({ databaseUrl: await benchDatabase(values['database-url']), redisUrl: values['redis-url'] })
+// A failed run still stops the Postgres and redis-server it started.
+process.on('uncaughtException', (err) => { console.error(err); infra.stop().finally(() => process.exit(1)) })
+process.on('unhandledRejection', (err) => { console.error(err); infra.stop().finally(() => process.exit(1)) })
 const pool = new pg.Pool({ connectionString: infra.databaseUrl, max: 4 })
 const receiver = await startReceiver()
 const prefix = `{bench-${randomUUID().slice(0, 8)}}`
@@ -69,36 +73,40 @@ async function benchDatabase (serverUrl: string | undefined) {
   return url.toString()
 }
 
-// Baselines first: T bounds how many rotations a second Postgres can take, F how fast an authenticated read can answer.
-log('baseline T (the rotation transaction, closed loop)')
+// Each baseline runs right before the figures compared with it, so a machine whose load changes
+// during the run (shared CI runners) skews both alike. T bounds what Postgres allows a rotation,
+// F what an authenticated read can answer.
 const tKeys = await keys(Math.max(200, o.concurrency * 8))
-const tClosed = await baselineT(infra.databaseUrl, tKeys.map((k) => k.id), { ...o, expected: 20_000 * o.durationMs / 1000 })
-log('baseline F (bare authenticated route)')
 const fKeys = await keys(2000)
-const fStats = await baselineF({ DATABASE_URL: infra.databaseUrl, API_KEY_PEPPER: infra.pepper }, fKeys, { ...o, expected: 30_000 * o.durationMs / 1000 })
-json.baselines = { T: tClosed, F: fStats }
+const measureT = () => baselineT(infra.databaseUrl, tKeys.map((k) => k.id), { ...o, expected: 20_000 * o.durationMs / 1000 })
+const measureF = () => baselineF({ DATABASE_URL: infra.databaseUrl, API_KEY_PEPPER: infra.pepper }, fKeys, { ...o, expected: 30_000 * o.durationMs / 1000 })
 const perKeyBudget = (rate: number) => rate * 1.5 * o.durationMs / 1000 + 2 * o.concurrency
 
-interface LatencyRun { syncOpen: RunStats; tOpen: RunStats; refusals: RunStats; replays: RunStats; rate: number }
+interface LatencyRun { syncOpen: RunStats; tOpen: RunStats; f: RunStats; refusals: RunStats; replays: RunStats; rate: number }
 
-/** Sync open loop at `rate` (with T's open loop at the same rate), then refusals and replays on the keys it rotated. */
+/** Sync open loop at `rate` (with T's open loop at the same rate), then F, refusals and replays on the keys it rotated. */
 async function latencies (origin: string, rate: number): Promise<LatencyRun> {
   const openKeys = await keys(rate * o.durationMs / 1000 + 1)
   const syncItems = openKeys.map((k) => ({ key: k, idem: randomUUID() }))
+  log(`sync open loop at ${rate.toFixed(0)}/s, and T at that rate`)
   const syncOpen = await runLoad({ kind: 'http', origin, items: syncItems.map((s) => rotateItem(s.key, s.idem, false)), ...o, rate })
   const tOpen = await baselineT(infra.databaseUrl, tKeys.map((k) => k.id), { ...o, rate, expected: rate * o.durationMs / 1000 })
-  const expected = perKeyBudget(fStats.perSecond)
+  log('F, refusals, replays')
+  const f = await measureF()
+  const expected = perKeyBudget(f.perSecond)
   const refusals = await runLoad({ kind: 'http', origin, items: cycle(syncItems, expected).map((s) => rotateItem(s.key, randomUUID(), false)), ...o })
   const replays = await runLoad({ kind: 'http', origin, items: cycle(syncItems, expected).map((s) => rotateItem(s.key, s.idem, false)), ...o })
-  return { syncOpen, tOpen, refusals, replays, rate }
+  return { syncOpen, tOpen, f, refusals, replays, rate }
 }
 
 const before: Record<string, LatencyRun> = {}
 for (const topology of topologies) {
   log(`service: ${topology === 'all' ? 'npm start' : 'npm run start:api + start:worker'}`)
-  const service = await startService(topology, serviceEnv)
+  const service = await startService(topology, serviceEnv, values.profile)
   try {
     await warmUp(service.origin, await keys(50), o.concurrency)
+    log('T closed loop, async rotations, sync closed loop')
+    const tClosed = await measureT()
     const asyncKeys = await keys(perKeyBudget(tClosed.perSecond))
     const asyncRun = await asyncRotations(pool, service.origin, asyncKeys, o)
     const syncKeys = await keys(perKeyBudget(tClosed.perSecond))
@@ -106,15 +114,15 @@ for (const topology of topologies) {
     const run = await latencies(service.origin, Math.max(1, syncClosed.perSecond / 2))
     before[topology] = run
     const rss = service.peakRssMiB()
-    json[topology] = { async: asyncRun, syncClosed, ...run, peakRssMiB: rss }
+    json[topology] = { tClosed, async: asyncRun, syncClosed, ...run, peakRssMiB: rss }
     const t = `[${topology}]`
     figures.push(
       figure({ figure: `${t} async rotations to completion`, value: asyncRun.perSecond, unit: '/s', baseline: { name: 'T', value: tClosed.perSecond }, target: '≥ 0.5× T' }, (f) => f.ratio! >= 0.5, evaluate),
       figure({ figure: `${t} sync rotate, closed loop`, value: syncClosed.perSecond, unit: '/s', baseline: { name: 'T', value: tClosed.perSecond }, target: '≥ 0.5× T' }, (f) => f.ratio! >= 0.5, evaluate),
       figure({ figure: `${t} sync p50 at ${run.rate.toFixed(0)}/s (open)`, value: run.syncOpen.p50, unit: 'ms', baseline: { name: 'T p50', value: run.tOpen.p50 }, target: '≤ T p50 + 3 ms' }, (f) => f.value <= f.baseline!.value + 3, evaluate),
       figure({ figure: `${t} sync p99 at ${run.rate.toFixed(0)}/s (open)`, value: run.syncOpen.p99, unit: 'ms', baseline: { name: 'T p99', value: run.tOpen.p99 }, target: '≤ 25 ms' }, (f) => f.value <= 25, evaluate),
-      figure({ figure: `${t} cooldown refusals (429)`, value: run.refusals.perSecond, unit: '/s', baseline: { name: 'F', value: fStats.perSecond }, target: '≥ 0.5× F' }, (f) => f.ratio! >= 0.5, evaluate),
-      figure({ figure: `${t} replays (200)`, value: run.replays.perSecond, unit: '/s', baseline: { name: 'F', value: fStats.perSecond }, target: '≥ 0.5× F' }, (f) => f.ratio! >= 0.5, evaluate),
+      figure({ figure: `${t} cooldown refusals (429)`, value: run.refusals.perSecond, unit: '/s', baseline: { name: 'F', value: run.f.perSecond }, target: '≥ 0.5× F' }, (f) => f.ratio! >= 0.5, evaluate),
+      figure({ figure: `${t} replays (200)`, value: run.replays.perSecond, unit: '/s', baseline: { name: 'F', value: run.f.perSecond }, target: '≥ 0.5× F' }, (f) => f.ratio! >= 0.5, evaluate),
       ...Object.entries(rss).map(([script, mib]) => figure({ figure: `${t} peak RSS ${script}`, value: mib, unit: 'MiB', target: '≤ 200 MiB' }, (f) => f.value <= 200, evaluate))
     )
     if (topology === topologies[0]) {
@@ -135,7 +143,7 @@ if (padRows > 0) {
   const padStarted = performance.now()
   await padTables(pool, padRows)
   json.padSeconds = (performance.now() - padStarted) / 1000
-  const service = await startService(topology, serviceEnv)
+  const service = await startService(topology, serviceEnv, values.profile)
   try {
     await warmUp(service.origin, await keys(50), o.concurrency)
     const pre = before[topology]!

@@ -53,10 +53,15 @@ function vmHwmMiB (pid: number) {
   return m ? Number(m[1]) / 1024 : NaN
 }
 
-function npmScript (script: string, env: Record<string, string>): ChildProcess {
-  // Its own process group, so stopping it stops npm's children too.
-  const child = spawn('npm', ['run', '--silent', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'], detached: true })
-  return child
+const ROLES: Record<string, string> = { start: 'all', 'start:api': 'api', 'start:worker': 'worker' }
+
+/** `npm run <script>`; with `profileDir`, the same entry under `node --cpu-prof` (not allowed in NODE_OPTIONS). */
+function npmScript (script: string, env: Record<string, string>, profileDir?: string): ChildProcess {
+  const [command, args] = profileDir
+    ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', 'tsx', 'src/main.ts', '--role', ROLES[script]!]]
+    : ['npm', ['run', '--silent', script]]
+  // Its own process group, so a stuck one can be stopped with its children.
+  return spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'], detached: true })
 }
 
 async function until (what: string, check: () => Promise<boolean>, timeoutMs = 60_000) {
@@ -68,11 +73,11 @@ async function until (what: string, check: () => Promise<boolean>, timeoutMs = 6
 }
 
 /** Starts the service as users do: `npm start` (API and worker in one process) or `start:api` + `start:worker`. */
-export async function startService (topology: Topology, env: Record<string, string>): Promise<RunningService> {
+export async function startService (topology: Topology, env: Record<string, string>, profileDir?: string): Promise<RunningService> {
   const port = await freePort()
   const fullEnv = { ...env, PORT: String(port), HOST: '127.0.0.1' }
   const scripts = topology === 'all' ? ['start'] : ['start:worker', 'start:api']
-  const children = scripts.map((s) => ({ script: s, child: npmScript(s, fullEnv) }))
+  const children = scripts.map((s) => ({ script: s, child: npmScript(s, fullEnv, profileDir) }))
   const origin = `http://127.0.0.1:${port}`
   let services: { script: string; pid: number }[] = []
   const stop = async () => {
