@@ -12,6 +12,8 @@ import { createRotationRequests } from './domain/rotation-requests.js'
 import { createRotationWaiter } from './domain/rotation-waiter.js'
 import { listenForFinishedRotations } from './db/rotation-notifications.js'
 import { createWebhookDeliveries } from './domain/webhook-deliveries.js'
+import { API_VERSION } from './http/api-version.js'
+import { apiVersionPlugin } from './plugins/api-version.js'
 import { errorHandlerPlugin } from './plugins/error-handler.js'
 import { clientErrorHandler, frameworkErrors, answerRequestsNodeKeeps } from './plugins/framework-errors.js'
 import { jsonBodyPlugin } from './plugins/json-body.js'
@@ -60,6 +62,7 @@ export async function buildApp (deps: AppDeps) {
   app.setSerializerCompiler(serializerCompiler)
 
   await app.register(requestIdPlugin)
+  await app.register(apiVersionPlugin)
   await app.register(errorHandlerPlugin)
   await app.register(jsonBodyPlugin)
 
@@ -68,7 +71,7 @@ export async function buildApp (deps: AppDeps) {
       openapi: '3.1.0',
       info: {
         title: 'Webhook secret rotation',
-        version: '1.0.0',
+        version: API_VERSION,
         description: 'Rotate webhook signing secrets safely: idempotent, asynchronous, recoverable. Errors are RFC 9457 problems; each `type` URL documents its code.',
       },
       components: {
@@ -86,6 +89,8 @@ export async function buildApp (deps: AppDeps) {
 
   const secretBox = createSecretBox(config.SECRET_ENCRYPTION_KEYS)
   const heldSecrets = createHeldSecrets({ pool, config, secretBox })
+  // Delivery marks run after a response's `finish`: let them land before the pool closes.
+  app.addHook('onClose', () => heldSecrets.idle())
   // One LISTEN connection per API process wakes the requests waiting for a rotation (guideline 21).
   const notifications = listenForFinishedRotations(config.DATABASE_URL, log)
   app.addHook('onClose', () => notifications.close())

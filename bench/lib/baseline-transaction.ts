@@ -14,7 +14,7 @@ export async function baselineTransaction (pool: pg.Pool, apiKeyId: string) {
     await lockApiKeyForRotation(client, apiKeyId, 60)
     const rotationId = randomUUID()
     const written = await writeSecretSlots(client, apiKeyId, {
-      current: 'baseline-current', previous: 'baseline-previous', previousWindow: { restartSeconds: 604800 }, startsCooldown: true, bumpsVersion: true, rotationId,
+      current: 'baseline-current', previous: 'baseline-previous', previousWindow: { restartSeconds: 604800 }, startsCooldown: true, bumpsVersion: true, currentSource: 'this-rotation', rotationId,
     })
     await client.query(
       `insert into webhook_secret_rotations (id, api_key_id, kind, request_fingerprint, status, actor, rotated_at, secret_version, completed_at)

@@ -1,7 +1,7 @@
 import pg from 'pg'
 import type { Logger } from 'pino'
 
-/** The channel migration 004's trigger notifies, with the rotation id, when a rotation finishes. */
+/** The channel migration 005's trigger notifies, with the rotation id, when a rotation finishes. */
 export const ROTATION_FINISHED_CHANNEL = 'rotation_finished'
 
 export interface RotationNotifications {
