@@ -28,6 +28,7 @@ import { operatorActionRoutes } from './routes/admin/operator-actions.js'
 import { customerAuditRoutes } from './routes/audit-events/index.js'
 import { errorRoutes } from './routes/errors/index.js'
 import { healthRoutes } from './routes/health/index.js'
+import { llmsTxtRoutes } from './routes/llms-txt/index.js'
 import { EVENTS_PATH, webhookEventRoutes } from './routes/webhook-events/index.js'
 import { webhookSecretRoutes } from './routes/webhook-secret/index.js'
 import { testDeliveryRoutes } from './routes/webhook-secret/test-delivery.js'
@@ -100,6 +101,7 @@ export async function buildApp (deps: AppDeps) {
 
   await app.register(healthRoutes, { pool, redis })
   await app.register(errorRoutes)
+  await app.register(llmsTxtRoutes)
   const deliveries = createWebhookDeliveries({
     pool,
     log,

@@ -1,6 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ERROR_CATALOGUE } from '../../src/errors/catalogue.js'
+import { fixText, plainText } from '../../src/errors/catalogue-text.js'
 import { buildTestContext, createTestDatabase, json, type TestContext } from '../helper.js'
 
 let databaseUrl: string
@@ -73,8 +74,8 @@ describe('GET /v1/errors', () => {
         type: `/v1/errors/${page.code}`,
         status: entry.status,
         title: entry.title,
-        when: entry.when,
-        fix: entry.fix,
+        when: plainText(entry.when),
+        fix: fixText(entry),
         retrySafe: entry.retrySafe,
       })
       expect(page.when.length).toBeGreaterThan(0)

@@ -123,7 +123,8 @@ export async function sendRotateOutcome (
     const webhookSecret = {
       secret,
       rotatedAt: row.rotatedAt!.toISOString(),
-      previousRetainedUntil: row.previousRetainedUntil!.toISOString(),
+      // No previous slot (expired by an operator, then an undelivered secret discarded): it is retained until now, not at all.
+      previousRetainedUntil: (row.previousRetainedUntil ?? row.rotatedAt!).toISOString(),
       rotationId: row.id,
     }
     return reply.code(200).send(envelope(request, 'webhookSecret', webhookSecret, {

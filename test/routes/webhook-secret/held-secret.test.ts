@@ -43,6 +43,11 @@ describe('a rotation whose response was lost', () => {
     expect(rotationId).toBe(queued.id)
     expect(await currentSecretVersion(ctx, key.apiKeyId)).toBe(2)
 
+    // The replay's response was written completely: that, recorded just after it, is the delivery.
+    await eventually(async () => {
+      const { rows } = await ctx.pool.query('select 1 from webhook_secret_rotations where id = $1 and secret_first_delivered_at is not null', [rotationId])
+      return rows.length === 1
+    })
     const fetched = json(await ctx.get(key.apiKey, `${ROTATIONS_PATH}/${rotationId}`)).rotation
     expect(fetched).toMatchObject({ status: 'succeeded', secret, secretHeld: true, secretErasedAt: null })
     expect(fetched.secretFirstDeliveredAt).not.toBeNull()
@@ -68,6 +73,24 @@ describe('a rotation whose response was lost', () => {
     expect(json(gone).detail).toMatch(/recovery rotation/)
     expect(await currentSecretVersion(ctx, key.apiKeyId)).toBe(2) // nothing rotated again
     expect(await erasureAudits(ctx, rotationId)).toEqual(['acknowledged'])
+  })
+
+  it('counts an acknowledged secret as delivered even when no response carried it', async () => {
+    const ctx = await buildTestContext({ databaseUrl })
+    const key = await ctx.createKey()
+    const { rotation } = json(await ctx.rotate(key.apiKey, { prefer: 'respond-async' }))
+    await eventually(async () => {
+      const { rows } = await ctx.pool.query("select 1 from webhook_secret_rotations where id = $1 and status = 'succeeded'", [rotation.id])
+      return rows.length === 1
+    })
+    const listed = json(await ctx.get(key.apiKey, ROTATIONS_PATH)).data[0]
+    expect(listed).toMatchObject({ id: rotation.id, secretHeld: true, secretFirstDeliveredAt: null })
+
+    const ack = json(await ctx.post(key.apiKey, `${ROTATIONS_PATH}/${rotation.id}/acknowledge`)).rotation
+    expect(ack).toMatchObject({ secretHeld: false, secretErasedReason: 'acknowledged' })
+    expect(ack.secretFirstDeliveredAt).not.toBeNull()
+    const { rows } = await ctx.pool.query("select details from audit_events where rotation_id = $1 and action = 'webhook_secret.held_secret_delivered'", [rotation.id])
+    expect(rows.map((r) => r.details)).toEqual([{ via: 'acknowledge' }])
   })
 
   it('refuses to acknowledge a rotation that has not finished', async () => {
