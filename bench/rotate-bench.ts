@@ -94,6 +94,8 @@ async function latencies (origin: string, rate: number): Promise<LatencyRun> {
   log('F, refusals, replays')
   const f = await measureF()
   const expected = perKeyBudget(f.perSecond)
+  // Only the keys the open loop rotated (it sends floor(rate × duration) requests).
+  syncItems.splice(syncOpen.count)
   const refusals = await runLoad({ kind: 'http', origin, items: cycle(syncItems, expected).map((s) => rotateItem(s.key, randomUUID(), false)), ...o })
   const replays = await runLoad({ kind: 'http', origin, items: cycle(syncItems, expected).map((s) => rotateItem(s.key, s.idem, false)), ...o })
   return { syncOpen, tOpen, f, refusals, replays, rate }
