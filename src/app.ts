@@ -10,6 +10,8 @@ import type { Config } from './config/config.js'
 import { createSecretBox } from './crypto/secret-box.js'
 import { createHeldSecrets } from './domain/held-secrets.js'
 import { createRotationRequests } from './domain/rotation-requests.js'
+import { createRotationWaiter } from './domain/rotation-waiter.js'
+import { listenForFinishedRotations } from './db/rotation-notifications.js'
 import { createWebhookDeliveries } from './domain/webhook-deliveries.js'
 import { API_VERSION } from './http/api-version.js'
 import { apiVersionPlugin } from './plugins/api-version.js'
@@ -104,8 +106,11 @@ export async function buildApp (deps: AppDeps) {
   const heldSecrets = createHeldSecrets({ pool, config, secretBox })
   // Delivery marks run after a response's `finish`: let them land before the pool closes.
   app.addHook('onClose', () => heldSecrets.idle())
+  // One LISTEN connection per API process wakes the requests waiting for a rotation (guideline 21).
+  const notifications = listenForFinishedRotations(config.DATABASE_URL, log)
+  app.addHook('onClose', () => notifications.close())
   const rotationRequests = createRotationRequests({
-    pool, config, log, enqueue: (rotationId) => withTimeout(enqueueRotation(queues.rotations, rotationId), ENQUEUE_TIMEOUT_MS),
+    pool, config, log, waiter: createRotationWaiter(notifications), enqueue: (rotationId) => withTimeout(enqueueRotation(queues.rotations, rotationId), ENQUEUE_TIMEOUT_MS),
   })
 
   await app.register(healthRoutes, { pool, redis })

@@ -17,7 +17,7 @@ export type Role = 'all' | 'api' | 'worker'
  * (reverse start order). Closing twice is harmless; a failed start closes what it had started.
  */
 export async function startServices (config: Config, log: Logger, role: Role) {
-  const pool = createPool(config.DATABASE_URL, log)
+  const pool = createPool(config.DATABASE_URL, log, { max: config.DATABASE_POOL_SIZE })
   const redisClients: ReturnType<typeof createRedis>[] = []
   const queueSets: Queues[] = []
   let app: App | undefined

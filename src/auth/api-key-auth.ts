@@ -15,13 +15,15 @@ export async function authenticateApiKey (
   pepper: string,
   header: string | string[] | undefined,
   ip: string,
-  anyOfScopes: readonly string[]
+  anyOfScopes: readonly string[],
+  /** How the key is found by its hash; a route may read more in the same statement. */
+  find: (keyHash: Buffer) => Promise<ApiKeyAuthRow | undefined> = (keyHash) => findApiKeyByHash(q, keyHash)
 ): Promise<ApiKeyAuthRow> {
   if (header === undefined || header === '') throw new AppError('API_KEY_MISSING', 'Send your API key in the X-API-Key header.')
   if (typeof header !== 'string' || !API_KEY_PATTERN.test(header)) {
     throw new AppError('API_KEY_MALFORMED', 'The X-API-Key header must be kash_live_ or kash_test_ followed by 32 letters and digits.')
   }
-  const key = await findApiKeyByHash(q, hashToken(pepper, header))
+  const key = await find(hashToken(pepper, header))
   if (!key) throw new AppError('API_KEY_INVALID', 'No such API key.')
   if (key.revoked) throw new AppError('API_KEY_REVOKED', 'This API key was revoked.')
   if (key.expired) throw new AppError('API_KEY_EXPIRED', 'This API key has expired.')

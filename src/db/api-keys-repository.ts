@@ -53,14 +53,16 @@ export async function insertApiKey (q: Queryable, key: NewApiKey): Promise<strin
   return rows[0]!.id
 }
 
-export async function findApiKeyByHash (q: Queryable, keyHash: Buffer): Promise<ApiKeyAuthRow | undefined> {
-  const { rows } = await q.query<ApiKeyAuthRow>(
+/** What authenticating a key needs, found by its hash in `$1`. */
+export const API_KEY_AUTH_QUERY =
     `select id, owner_id as "ownerId", env, scopes, ip_allowlist::text[] as "ipAllowlist",
             revoked_at is not null as revoked,
             coalesce(expires_at <= now(), false) as expired
-     from api_keys where key_hash = $1::bytea`,
-    [keyHash]
-  )
+     from api_keys where key_hash = $1::bytea`
+
+export async function findApiKeyByHash (q: Queryable, keyHash: Buffer): Promise<ApiKeyAuthRow | undefined> {
+  // Named: prepared once per connection, as every request runs it.
+  const { rows } = await q.query<ApiKeyAuthRow>({ name: 'find-api-key-by-hash', text: API_KEY_AUTH_QUERY, values: [keyHash] })
   return rows[0]
 }
 
@@ -142,12 +144,11 @@ export interface RotationGate {
   currentSecretDelivered: boolean
 }
 
-/** What decides whether a new rotation may start, read without locks (the API's fast path). */
-export async function readRotationGate (q: Queryable, id: string, cooldownSeconds: number): Promise<RotationGate> {
-  const { rows } = await q.query<RotationGate>(
-    `select k.webhook_secret is not null as "webhookConfigured",
-            coalesce(k.secret_rotated_at + make_interval(secs => $2::int) > now(), false) as "cooldownActive",
-            greatest(1, ceil(extract(epoch from k.secret_rotated_at + make_interval(secs => $2::int) - now())))::int
+/** The gate of the key whose id is the SQL `keyId`, with the cooldown seconds in `cooldown` (a `$n`). */
+export function rotationGateQuery (keyId: string, cooldown: string) {
+  return `select k.webhook_secret is not null as "webhookConfigured",
+            coalesce(k.secret_rotated_at + make_interval(secs => ${cooldown}::int) > now(), false) as "cooldownActive",
+            greatest(1, ceil(extract(epoch from k.secret_rotated_at + make_interval(secs => ${cooldown}::int) - now())))::int
               as "retryAfterSeconds",
             k.last_rotation_id as "lastRotationId",
             coalesce(r.held_secret is not null and r.secret_available_until > now(), false) as "secretRecoverable",
@@ -155,9 +156,12 @@ export async function readRotationGate (q: Queryable, id: string, cooldownSecond
      from api_keys k
      left join webhook_secret_rotations r on r.id = k.last_rotation_id
      left join webhook_secret_rotations c on c.id = k.current_secret_rotation_id
-     where k.id = $1::uuid`,
-    [id, cooldownSeconds]
-  )
+     where k.id = ${keyId}`
+}
+
+/** What decides whether a new rotation may start, read without locks (the API's fast path). */
+export async function readRotationGate (q: Queryable, id: string, cooldownSeconds: number): Promise<RotationGate> {
+  const { rows } = await q.query<RotationGate>(rotationGateQuery('$1::uuid', '$2'), [id, cooldownSeconds])
   return rows[0]!
 }
 

@@ -58,7 +58,7 @@ const COLUMNS = `
   ((extract(epoch from requested_at) * 1000000)::bigint)::text as "sortKey"`
 
 /** The column list with the idempotency retention bound to parameter `$n`. */
-function columns (retentionParam: number) {
+export function columns (retentionParam: number) {
   return COLUMNS.replace('$RETENTION', `$${retentionParam}`)
 }
 
@@ -88,22 +88,14 @@ export async function insertRotation (q: Queryable, r: NewRotation, retentionSec
   return rows[0]
 }
 
-export async function findRotationByIdempotencyKey (q: Queryable, apiKeyId: string, idempotencyKey: string, retentionSeconds: number) {
-  const { rows } = await q.query<RotationRow>(
-    `select ${columns(3)} from webhook_secret_rotations
-     where api_key_id = $1::uuid and idempotency_key = $2::text and status <> 'rejected'`,
-    [apiKeyId, idempotencyKey, retentionSeconds]
-  )
-  return rows[0]
-}
-
 /** A rotation as its key sees it; another key's rotation is not found. */
 export async function findRotation (q: Queryable, id: string, apiKeyId: string | null, retentionSeconds: number) {
-  const { rows } = await q.query<RotationRow>(
-    `select ${columns(3)} from webhook_secret_rotations
+  const { rows } = await q.query<RotationRow>({
+    name: 'find-rotation',
+    text: `select ${columns(3)} from webhook_secret_rotations
      where id = $1::uuid and ($2::uuid is null or api_key_id = $2::uuid)`,
-    [id, apiKeyId, retentionSeconds]
-  )
+    values: [id, apiKeyId, retentionSeconds],
+  })
   return rows[0]
 }
 
@@ -116,10 +108,11 @@ export async function lockRotation (q: Queryable, id: string, retentionSeconds: 
 }
 
 export async function readRotationStatus (q: Queryable, id: string): Promise<RotationStatus | undefined> {
-  const { rows } = await q.query<{ status: RotationStatus }>(
-    'select status from webhook_secret_rotations where id = $1::uuid',
-    [id]
-  )
+  const { rows } = await q.query<{ status: RotationStatus }>({
+    name: 'read-rotation-status',
+    text: 'select status from webhook_secret_rotations where id = $1::uuid',
+    values: [id],
+  })
   return rows[0]?.status
 }
 

@@ -2,19 +2,25 @@ import { createHash, randomUUID } from 'node:crypto'
 import type pg from 'pg'
 import type { Logger } from 'pino'
 import type { Config } from '../config/config.js'
-import { readRotationGate } from '../db/api-keys-repository.js'
+import { readRotationRequestState, type RotationRequestState } from '../db/rotation-requests-repository.js'
 import {
-  findRotation, findRotationByIdempotencyKey, insertRotation, readRotationStatus, TERMINAL_STATUSES,
+  findRotation, insertRotation, readRotationStatus, TERMINAL_STATUSES,
   type RotationKind, type RotationRow,
 } from '../db/rotations-repository.js'
 import { AppError } from '../errors/app-error.js'
+import type { RotationWaiter } from './rotation-waiter.js'
 
 export interface RotationRequestsDeps {
   pool: pg.Pool
   config: Pick<Config, 'ROTATION_COOLDOWN_SECONDS' | 'IDEMPOTENCY_RETENTION_SECONDS'>
   enqueue: (rotationId: string) => Promise<void>
   log: Logger
+  /** Wakes a waiting request when the worker commits; without it (or while it is down) the wait polls. */
+  waiter?: RotationWaiter
 }
+
+// With commit notifications arriving, polling only covers a lost one.
+const SAFETY_POLL_MS = 1000
 
 export interface RotationRequest {
   apiKeyId: string
@@ -24,7 +30,11 @@ export interface RotationRequest {
   actor: string
   requestId: string
   sourceIp: string | null
+  /** State already read with the key (POST rotate's authentication), used if it was read for this Idempotency-Key. */
+  prefetched?: PrefetchedRotationState
 }
+
+export type PrefetchedRotationState = RotationRequestState & { idempotencyKey: string | null }
 
 export interface RequestedRotation { rotation: RotationRow; replayed: boolean }
 
@@ -48,7 +58,7 @@ export function cooldownError (gate: { retryAfterSeconds: number; lastRotationId
 }
 
 /** Accepting rotation requests: idempotency, the fast cooldown check, the insert and the enqueue. */
-export function createRotationRequests ({ pool, config, enqueue, log }: RotationRequestsDeps) {
+export function createRotationRequests ({ pool, config, enqueue, log, waiter }: RotationRequestsDeps) {
   const retention = config.IDEMPOTENCY_RETENTION_SECONDS
 
   function replay (existing: RotationRow, fingerprint: string): RequestedRotation {
@@ -65,13 +75,13 @@ export function createRotationRequests ({ pool, config, enqueue, log }: Rotation
     const fingerprint = requestFingerprint(req.kind, req.reason)
     // A lost race on the key resolves on the next pass; three passes cover a concurrent rejection.
     for (let pass = 0; pass < 3; pass++) {
-      if (req.idempotencyKey !== null) {
-        const existing = await findRotationByIdempotencyKey(pool, req.apiKeyId, req.idempotencyKey, retention)
-        // A replay never starts a second rotation, whatever the cooldown says.
-        if (existing) return replay(existing, fingerprint)
-      }
+      // One round trip (none if read with the key): the key's gate and the rotation its Idempotency-Key names.
+      const prefetched = pass === 0 && req.prefetched?.idempotencyKey === req.idempotencyKey ? req.prefetched : undefined
+      const { gate, existing } = prefetched ??
+        await readRotationRequestState(pool, req.apiKeyId, req.idempotencyKey, { cooldownSeconds: config.ROTATION_COOLDOWN_SECONDS, retentionSeconds: retention })
+      // A replay never starts a second rotation, whatever the cooldown says.
+      if (existing) return replay(existing, fingerprint)
 
-      const gate = await readRotationGate(pool, req.apiKeyId, config.ROTATION_COOLDOWN_SECONDS)
       if (!gate.webhookConfigured) {
         throw new AppError('WEBHOOK_NOT_CONFIGURED', 'This API key has no webhook configured, so it has no secret to rotate.')
       }
@@ -91,17 +101,26 @@ export function createRotationRequests ({ pool, config, enqueue, log }: Rotation
     throw new Error('idempotency key contention did not settle')
   }
 
-  /** Polls Postgres (the truth) until the rotation finishes, the wait ends, or the client leaves. */
+  /**
+   * Waits until the rotation finishes, the wait ends, or the client leaves: woken by the worker's
+   * commit notification, with Postgres (the truth) polled as the safety net, and polled quickly
+   * while notifications are not arriving.
+   */
   async function waitForOutcome (rotation: RotationRow, waitMs: number, signal: AbortSignal): Promise<RotationRow> {
     const deadline = Date.now() + waitMs
     let delay = 10
     let status = rotation.status
-    while (!TERMINAL_STATUSES.includes(status) && Date.now() < deadline && !signal.aborted) {
-      await sleep(Math.min(delay, deadline - Date.now()), signal)
-      delay = Math.min(delay * 1.5, 200)
-      status = (await readRotationStatus(pool, rotation.id)) ?? status
+    let notified = false
+    while (!notified && !TERMINAL_STATUSES.includes(status) && Date.now() < deadline && !signal.aborted) {
+      if (waiter?.listening) {
+        notified = (await waiter.wait(rotation.id, Math.min(SAFETY_POLL_MS, deadline - Date.now()), signal)) === 'finished'
+      } else {
+        await sleep(Math.min(delay, deadline - Date.now()), signal)
+        delay = Math.min(delay * 1.5, 200)
+      }
+      if (!notified) status = (await readRotationStatus(pool, rotation.id)) ?? status
     }
-    if (status === rotation.status) return rotation
+    if (!notified && status === rotation.status) return rotation
     return (await findRotation(pool, rotation.id, rotation.apiKeyId, retention)) ?? rotation
   }
 

@@ -11,6 +11,7 @@ import { envelope, iso } from '../../http/envelope.js'
 import { decodeCursor, pageResponse, UUID_PATTERN } from '../../http/cursor.js'
 import { toRotationListItem, toRotationResource } from '../../http/rotation-resource.js'
 import { customerOnRequest } from '../../plugins/customer-auth.js'
+import { rotateOnRequest } from '../../plugins/rotate-auth.js'
 import { errorResponses } from '../../schemas/common.js'
 import {
   acceptedRotationEnvelope, metadataEnvelope, rotateBodySchema, rotateUnavailableSchema, rotateHeadersSchema, rotatedSecretEnvelope, rotationEnvelope, rotationListQuerySchema,
@@ -46,7 +47,7 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
   }
 
   app.post('/rotate', {
-    onRequest,
+    onRequest: rotateOnRequest({ pool, config }),
     schema: {
       tags,
       summary: 'Rotate the webhook signing secret',
@@ -57,7 +58,7 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
     },
   }, async (request, reply) => {
     const { waited, replayed, clientGone, asyncAsked } = await requestAndWait(rotationRequests, outcomeDeps, request, reply, {
-      apiKeyId: request.apiKey.id, kind: 'customer', reason: request.body?.reason ?? null, actor: request.apiKey.id,
+      apiKeyId: request.apiKey.id, kind: 'customer', reason: request.body?.reason ?? null, actor: request.apiKey.id, prefetched: request.rotationState,
     }, ROTATIONS_PATH)
     return sendRotateOutcome(outcomeDeps, request, reply, waited, { replayed, locationBase: ROTATIONS_PATH, clientGone, asyncAsked })
   })

@@ -1,0 +1,43 @@
+import os from 'node:os'
+
+export interface Figure {
+  figure: string
+  value: number
+  unit: string
+  /** The baseline this figure is compared with, and the ratio value/baseline. */
+  baseline?: { name: string; value: number }
+  ratio?: number
+  /** The issue's target, as text, and whether this run met it (undefined in a smoke run). */
+  target?: string
+  pass?: boolean
+}
+
+export function figure (f: Omit<Figure, 'ratio' | 'pass'>, check?: (f: Figure) => boolean, evaluate = true): Figure {
+  const out: Figure = { ...f }
+  if (f.baseline && f.baseline.value !== 0) out.ratio = f.value / f.baseline.value
+  if (check && evaluate) out.pass = check(out)
+  return out
+}
+
+const num = (n: number | undefined, digits = 1) => n === undefined || Number.isNaN(n) ? '' : n.toFixed(digits)
+
+export function printTable (figures: Figure[]) {
+  const rows = figures.map((f) => [
+    f.figure,
+    `${num(f.value)} ${f.unit}`,
+    f.baseline ? `${f.baseline.name} ${num(f.baseline.value)}` : '',
+    f.ratio === undefined ? '' : `${num(f.ratio, 2)}×`,
+    f.target ?? '',
+    f.pass === undefined ? '' : f.pass ? 'PASS' : 'FAIL',
+  ])
+  const header = ['figure', 'value', 'baseline (same run)', 'ratio', 'target', '']
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()
+  console.log(line(header))
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '))
+  for (const r of rows) console.log(line(r))
+}
+
+export function machine () {
+  return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryMiB: Math.round(os.totalmem() / 2 ** 20), loadAverage: os.loadavg(), node: process.version }
+}

@@ -1,0 +1,37 @@
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { describe, expect, inject, it, onTestFinished } from 'vitest'
+
+const run = promisify(execFile)
+
+// The benchmark's short version, so it cannot rot: every phase runs against real servers and the
+// service started by npm, but for a few hundred ms each, with small padding and no thresholds.
+describe('npm run bench -- --smoke', () => {
+  it('runs every phase end to end and writes each figure, with its baseline, as JSON', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-smoke-'))
+    onTestFinished(() => rm(dir, { recursive: true, force: true }))
+    const out = path.join(dir, 'latest.json')
+
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/rotate-bench.ts', '--smoke',
+      '--database-url', inject('pgUrl'), '--redis-url', inject('redisUrl'), '--out', out], { timeout: 540_000, maxBuffer: 16 * 2 ** 20 })
+
+    const report = JSON.parse(await readFile(out, 'utf8'))
+    const names: string[] = report.figures.map((f: { figure: string }) => f.figure)
+    for (const expected of ['[all] async rotations to completion', '[all] sync rotate, closed loop', '[all] cooldown refusals (429)',
+      '[all] replays (200)', '[all] peak RSS start', '[all] webhook deliveries', '[split] peak RSS start:api', '[split] peak RSS start:worker',
+      '[all, 500 rows] refusal p50']) {
+      expect(names, stdout).toContain(expected)
+    }
+    for (const f of report.figures) expect(Number.isFinite(f.value), f.figure).toBe(true)
+    // Every request of the run was answered as the contract says: rotations 200 or 202, refusals 429, replays 200.
+    expect(Object.keys(report.all.syncClosed.statuses)).toEqual(['200'])
+    expect(Object.keys(report.all.refusals.statuses)).toEqual(['429'])
+    expect(Object.keys(report.all.replays.statuses)).toEqual(['200'])
+    expect(report.all.async.unfinished).toBe(0)
+    expect(report.figures.some((f: { pass?: boolean }) => f.pass !== undefined)).toBe(false)
+    expect(stdout).toContain('smoke: thresholds not evaluated')
+  }, 600_000)
+})
