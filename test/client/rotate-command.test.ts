@@ -65,19 +65,19 @@ describe('webhook-secret-rotation rotate', () => {
     let committed!: () => void
     const commit = new Promise<void>((resolve) => { committed = resolve })
     const ctx = await buildTestContext({ databaseUrl, afterCommit: async () => { committed() } })
-    const proxy = await startHoldingProxy(await listen(ctx))
+    const proxy = await startHoldingProxy(await listen(ctx), () => 'hold')
     const key = await ctx.createKey()
     const stateFile = await stateFilePath()
 
     const first = spawnRotateCommand({ apiUrl: proxy.url, stateFile, apiKey: key.apiKey })
     await commit
-    expect(await proxy.heldAnswers(1)).toEqual([200]) // the service answered with the secret; the client never saw it
+    expect((await proxy.waitForAnswers(1)).map((a) => a.status)).toEqual([200]) // the service answered with the secret; the client never saw it
     first.child.kill('SIGKILL')
     const killed = await first.exited
     expect(killed.signal).toBe('SIGKILL')
     expect(killed.stdout).toBe('')
 
-    proxy.state.holding = false
+    proxy.proxy.mode = () => 'forward'
     const rerun = await runRotateCommand({ apiUrl: proxy.url, stateFile, apiKey: key.apiKey })
     expect(rerun.stderr).toBe('')
     expect(rerun.code).toBe(0)
