@@ -5,17 +5,12 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { keyFingerprint, normalizeApiUrl, writeState } from '../../src/client/state-file.js'
 import { startHoldingProxy } from '../fixtures/holding-proxy.js'
+import { listenOnLoopback } from '../fixtures/listen.js'
 import { runRotateCommand, spawnRotateCommand } from '../fixtures/run-rotate-command.js'
 import { buildTestContext, createTestDatabase, eventually, json, type TestContext } from '../helper.js'
 
 let databaseUrl: string
 beforeAll(async () => { databaseUrl = await createTestDatabase() })
-
-async function listen (ctx: TestContext) {
-  await ctx.app.listen({ port: 0, host: '127.0.0.1' })
-  const address = ctx.app.server.address()
-  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
-}
 
 async function stateFilePath () {
   return join(await mkdtemp(join(tmpdir(), 'rotate-state-')), 'rotation.json')
@@ -41,7 +36,7 @@ async function expectFinishedOnce (ctx: TestContext, apiKeyId: string, stdout: s
 describe('webhook-secret-rotation rotate', () => {
   it('finishes the same rotation after being SIGKILLed before the worker committed it', async () => {
     const ctx = await buildTestContext({ databaseUrl, worker: false, env: { ROTATE_WAIT_DEFAULT_MS: '30000' } })
-    const apiUrl = await listen(ctx)
+    const apiUrl = await listenOnLoopback(ctx)
     const key = await ctx.createKey()
     const stateFile = await stateFilePath()
 
@@ -65,7 +60,7 @@ describe('webhook-secret-rotation rotate', () => {
     let committed!: () => void
     const commit = new Promise<void>((resolve) => { committed = resolve })
     const ctx = await buildTestContext({ databaseUrl, afterCommit: async () => { committed() } })
-    const proxy = await startHoldingProxy(await listen(ctx), () => 'hold')
+    const proxy = await startHoldingProxy(await listenOnLoopback(ctx), () => 'hold')
     const key = await ctx.createKey()
     const stateFile = await stateFilePath()
 
@@ -86,7 +81,7 @@ describe('webhook-secret-rotation rotate', () => {
 
   it('fetches the rotation that started the cooldown instead of rotating again', async () => {
     const ctx = await buildTestContext({ databaseUrl })
-    const apiUrl = await listen(ctx)
+    const apiUrl = await listenOnLoopback(ctx)
     const key = await ctx.createKey()
     const lost = json(await ctx.rotate(key.apiKey, { idempotencyKey: 'lost-response-1' })).webhookSecret
 
@@ -99,7 +94,7 @@ describe('webhook-secret-rotation rotate', () => {
 
   it('refuses a state file from another API key or another service, and rotates nothing', async () => {
     const ctx = await buildTestContext({ databaseUrl, worker: false })
-    const apiUrl = await listen(ctx)
+    const apiUrl = await listenOnLoopback(ctx)
     const key = await ctx.createKey()
     const other = await ctx.createKey()
     const base = { version: 1 as const, idempotencyKey: 'unfinished-1', startedAt: new Date().toISOString() }

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createRotationClient, type RotatedSecret } from '../../src/client/index.js'
 import { startHoldingProxy, type ProxyMode } from '../fixtures/holding-proxy.js'
+import { listenOnLoopback } from '../fixtures/listen.js'
 import { buildTestContext, createTestDatabase, ROTATE_PATH, type TestContext } from '../helper.js'
 
 let databaseUrl: string
@@ -12,10 +13,9 @@ beforeAll(async () => { databaseUrl = await createTestDatabase() })
 
 /** The service behind a proxy that treats the n-th POST rotate as `rotateMode(n)` and forwards everything else. */
 async function serviceBehindProxy (ctx: TestContext, rotateMode: (n: number) => ProxyMode) {
-  await ctx.app.listen({ port: 0, host: '127.0.0.1' })
-  const address = ctx.app.server.address()
+  const target = await listenOnLoopback(ctx)
   let rotates = 0
-  return startHoldingProxy(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+  return startHoldingProxy(target,
     (_n, path) => path === ROTATE_PATH ? rotateMode(rotates++) : 'forward')
 }
 
