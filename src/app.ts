@@ -10,7 +10,10 @@ import { createSecretBox } from './crypto/secret-box.js'
 import { createHeldSecrets } from './domain/held-secrets.js'
 import { createRotationRequests } from './domain/rotation-requests.js'
 import { createWebhookDeliveries } from './domain/webhook-deliveries.js'
+import { API_VERSION } from './http/api-version.js'
+import { apiVersionPlugin } from './plugins/api-version.js'
 import { errorHandlerPlugin } from './plugins/error-handler.js'
+import { clientErrorHandler, frameworkErrors, answerRequestsNodeKeeps } from './plugins/framework-errors.js'
 import { jsonBodyPlugin } from './plugins/json-body.js'
 import { genRequestId, requestIdPlugin } from './plugins/request-id.js'
 import { withTimeout } from './util/with-timeout.js'
@@ -48,12 +51,16 @@ export async function buildApp (deps: AppDeps) {
     genReqId: genRequestId,
     trustProxy: config.TRUST_PROXY,
     bodyLimit: BODY_LIMIT_BYTES,
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>()
 
+  answerRequestsNodeKeeps(app.server)
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
 
   await app.register(requestIdPlugin)
+  await app.register(apiVersionPlugin)
   await app.register(errorHandlerPlugin)
   await app.register(jsonBodyPlugin)
 
@@ -62,7 +69,7 @@ export async function buildApp (deps: AppDeps) {
       openapi: '3.1.0',
       info: {
         title: 'Webhook secret rotation',
-        version: '1.0.0',
+        version: API_VERSION,
         description: 'Rotate webhook signing secrets safely: idempotent, asynchronous, recoverable. Errors are RFC 9457 problems; each `type` URL documents its code.',
       },
       components: {
@@ -80,6 +87,8 @@ export async function buildApp (deps: AppDeps) {
 
   const secretBox = createSecretBox(config.SECRET_ENCRYPTION_KEYS)
   const heldSecrets = createHeldSecrets({ pool, config, secretBox })
+  // Delivery marks run after a response's `finish`: let them land before the pool closes.
+  app.addHook('onClose', () => heldSecrets.idle())
   const rotationRequests = createRotationRequests({
     pool, config, log, enqueue: (rotationId) => withTimeout(enqueueRotation(queues.rotations, rotationId), ENQUEUE_TIMEOUT_MS),
   })

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import closeWithGrace from 'close-with-grace'
 import { ConfigError, configSchema, finalizeConfig, parseEnv, requireExternalSecrets } from './config/config.js'
 import { createSecretBox } from './crypto/secret-box.js'
-import { migrate } from './db/migrate.js'
+import { migrateWhenReachable } from './db/migrate.js'
 import { issueApiKey } from './domain/api-keys.js'
 import { writeRuntime } from './embedded/data-dir.js'
 import { startEmbeddedRuntime, type EmbeddedRuntime } from './embedded/embedded-runtime.js'
@@ -35,7 +35,7 @@ async function main () {
 
   let services: Awaited<ReturnType<typeof startServices>>
   try {
-    const applied = await migrate(config.DATABASE_URL)
+    const applied = await migrateWhenReachable(config.DATABASE_URL, log)
     if (applied.length > 0) log.info({ applied }, 'migrations applied')
     services = await startServices(config, log, role)
   } catch (err) {

@@ -131,9 +131,10 @@ export async function runActionCommand (cmd: ActionCommand, deps: AdminDeps, out
     return 0
   }
   const row = (await load(waited.id)) ?? waited
-  const revealed = row.kind === 'operator_recover' ? await heldSecrets.reveal(row, actor) : null
-  const shown = revealed?.rotation ?? row
-  out(formatActionDone(shown, revealed?.secret ?? null, replayed), { rotation: actionRotationJson(shown, revealed?.secret ?? null) })
+  const secret = row.kind === 'operator_recover' ? heldSecrets.reveal(row) : null
+  out(formatActionDone(row, secret, replayed), { rotation: actionRotationJson(row, secret) })
+  // Printed to the operator: that is its delivery (the delivered rule).
+  if (secret !== null) await heldSecrets.markDelivered(row, actor)
   return 0
 }
 

@@ -40,6 +40,7 @@ const ERASED_BECAUSE = {
   acknowledged: 'it was acknowledged',
   redelivery_grace_elapsed: 'the redelivery grace after its first delivery ran out',
   hold_expired: 'the hold ran out',
+  superseded_undelivered: 'a customer rotation discarded it, never delivered',
 }
 
 function erasedNote (row: RotationRow) {

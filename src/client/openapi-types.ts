@@ -281,7 +281,7 @@ export interface paths {
         put?: never;
         /**
          * Rotate the webhook signing secret
-         * @description Send an Idempotency-Key: a replay returns the same rotation and secret, never a second rotation. Prefer: respond-async or wait=<seconds> chooses how long to wait.
+         * @description Send an Idempotency-Key: a replay returns the same rotation and secret, never a second rotation. Without Prefer the request waits up to ROTATE_WAIT_DEFAULT_MS (25 s) and, if the rotation has not finished, answers 503 ROTATION_IN_PROGRESS: retry with the same key. Prefer: respond-async or wait=<seconds> asks for 202 with the rotation instead.
          */
         post: {
             parameters: {
@@ -289,7 +289,7 @@ export interface paths {
                 header?: {
                     /** @description 1-255 characters from [A-Za-z0-9_-:.]; a replay returns the same rotation */
                     "idempotency-key"?: string;
-                    /** @description RFC 7240: respond-async, or wait=<seconds> (default 10, max 30) */
+                    /** @description RFC 7240: respond-async, or wait=<seconds> (max 30); either asks for 202 while unfinished. Without it: wait up to 25 s, then 503 ROTATION_IN_PROGRESS */
                     prefer?: string;
                 };
                 path?: never;
@@ -338,7 +338,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
+                /** @description Accepted and not finished: only for a request with Prefer: respond-async or wait=<seconds>. Location names the rotation. */
                 202: {
                     headers: {
                         [name: string]: unknown;
@@ -360,10 +360,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -388,10 +389,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -408,6 +410,30 @@ export interface paths {
                                 message?: string;
                                 idempotent?: boolean;
                             };
+                        };
+                    };
+                };
+                /** @description ROTATION_IN_PROGRESS: not finished within the wait (no Prefer); retry after Retry-After with the same Idempotency-Key. DEPENDENCY_UNAVAILABLE: nothing changed; retry. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            /**
+                             * Format: uuid
+                             * @description ROTATION_IN_PROGRESS: the rotation, also in Location; retry with the same Idempotency-Key
+                             */
+                            rotationId?: string;
+                        } & {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -498,10 +524,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -526,10 +553,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -639,10 +667,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -756,10 +785,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -784,10 +814,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -1789,7 +1820,7 @@ export interface paths {
                 header?: {
                     /** @description 1-255 characters from [A-Za-z0-9_-:.]; a replay returns the same rotation */
                     "idempotency-key"?: string;
-                    /** @description RFC 7240: respond-async, or wait=<seconds> (default 10, max 30) */
+                    /** @description RFC 7240: respond-async, or wait=<seconds> (max 30); either asks for 202 while unfinished. Without it: wait up to 25 s, then 503 ROTATION_IN_PROGRESS */
                     prefer?: string;
                 };
                 path: {
@@ -1828,10 +1859,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -1856,10 +1888,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -1901,10 +1934,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -1929,10 +1963,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -2014,7 +2049,7 @@ export interface paths {
                 header?: {
                     /** @description 1-255 characters from [A-Za-z0-9_-:.]; a replay returns the same rotation */
                     "idempotency-key"?: string;
-                    /** @description RFC 7240: respond-async, or wait=<seconds> (default 10, max 30) */
+                    /** @description RFC 7240: respond-async, or wait=<seconds> (max 30); either asks for 202 while unfinished. Without it: wait up to 25 s, then 503 ROTATION_IN_PROGRESS */
                     prefer?: string;
                 };
                 path: {
@@ -2053,10 +2088,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -2081,10 +2117,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -2126,10 +2163,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -2154,10 +2192,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -2239,7 +2278,7 @@ export interface paths {
                 header?: {
                     /** @description 1-255 characters from [A-Za-z0-9_-:.]; a replay returns the same rotation */
                     "idempotency-key"?: string;
-                    /** @description RFC 7240: respond-async, or wait=<seconds> (default 10, max 30) */
+                    /** @description RFC 7240: respond-async, or wait=<seconds> (max 30); either asks for 202 while unfinished. Without it: wait up to 25 s, then 503 ROTATION_IN_PROGRESS */
                     prefer?: string;
                 };
                 path: {
@@ -2278,10 +2317,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -2306,10 +2346,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -2351,10 +2392,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -2379,10 +2421,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -2489,10 +2532,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -2517,10 +2561,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -2631,10 +2676,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -2659,10 +2705,11 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
-                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                 error: {
                                     code: string;
                                     title: string;
@@ -2788,10 +2835,11 @@ export interface paths {
                                     previousRetainedUntil: string | null;
                                     /** @description whether the service still holds the new secret for you to fetch */
                                     secretHeld: boolean;
+                                    /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                     secretFirstDeliveredAt: string | null;
                                     secretAvailableUntil: string | null;
                                     secretErasedAt: string | null;
-                                    secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                    secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                     error: {
                                         code: string;
                                         title: string;
@@ -2834,10 +2882,11 @@ export interface paths {
                                     previousRetainedUntil: string | null;
                                     /** @description whether the service still holds the new secret for you to fetch */
                                     secretHeld: boolean;
+                                    /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
                                     secretFirstDeliveredAt: string | null;
                                     secretAvailableUntil: string | null;
                                     secretErasedAt: string | null;
-                                    secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired") | null;
+                                    secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered") | null;
                                     error: {
                                         code: string;
                                         title: string;

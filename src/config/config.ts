@@ -43,7 +43,8 @@ export const configSchema = z.object({
   IDEMPOTENCY_RETENTION_SECONDS: seconds(86400),
   SECRET_REDELIVERY_GRACE_SECONDS: seconds(600),
   SECRET_HOLD_SECONDS: seconds(86400),
-  ROTATE_WAIT_DEFAULT_MS: ms(10000),
+  // Below the upstream SDK's 30 s timeout, so its request gets an answer (200 or 503 ROTATION_IN_PROGRESS).
+  ROTATE_WAIT_DEFAULT_MS: ms(25000),
   ROTATE_WAIT_MAX_MS: ms(30000),
   WEBHOOK_ALLOW_PRIVATE_ADDRESSES: bool.default(false),
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(10000),

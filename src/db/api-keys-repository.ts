@@ -23,6 +23,8 @@ export interface ApiKeyForRotation {
   cooldownEndsAt: Date | null
   cooldownActive: boolean
   lastRotationId: string | null
+  /** The rotation that produced the current secret; null for the secret issued with the key or restored by a rollback. */
+  currentSecretRotationId: string | null
 }
 
 export interface NewApiKey {
@@ -72,7 +74,8 @@ export async function lockApiKeyForRotation (q: Queryable, id: string, cooldownS
             secret_version as "secretVersion", revoked_at is not null as revoked,
             secret_rotated_at + make_interval(secs => $2::int) as "cooldownEndsAt",
             coalesce(secret_rotated_at + make_interval(secs => $2::int) > now(), false) as "cooldownActive",
-            last_rotation_id as "lastRotationId"
+            last_rotation_id as "lastRotationId",
+            current_secret_rotation_id as "currentSecretRotationId"
      from api_keys where id = $1::uuid
      for update`,
     [id, cooldownSeconds]
@@ -91,6 +94,8 @@ export interface SecretSlots {
   /** A rotation (customer or recovery) starts the cooldown and bumps the version; other changes say so. */
   startsCooldown: boolean
   bumpsVersion: boolean
+  /** Where the current secret comes from: this rotation's new secret, a restored previous one, or unchanged. */
+  currentSource: 'this-rotation' | 'restored' | 'unchanged'
   rotationId: string
 }
 
@@ -105,12 +110,15 @@ export async function writeSecretSlots (q: Queryable, id: string, slots: SecretS
                                         else now() + make_interval(secs => $4::int) end,
          secret_rotated_at = case when $5::boolean then now() else secret_rotated_at end,
          last_rotation_id = case when $5::boolean then $6::uuid else last_rotation_id end,
-         secret_version = secret_version + case when $7::boolean then 1 else 0 end
+         secret_version = secret_version + case when $7::boolean then 1 else 0 end,
+         current_secret_rotation_id = case $8::text when 'this-rotation' then $6::uuid
+                                                    when 'restored' then null
+                                                    else current_secret_rotation_id end
      where id = $1::uuid
      returning now() as "rotatedAt", previous_retained_until as "previousRetainedUntil",
                secret_version as "secretVersion"`,
     [id, slots.current, slots.previous, slots.previousWindow === 'keep' ? null : slots.previousWindow.restartSeconds,
-      slots.startsCooldown, slots.rotationId, slots.bumpsVersion]
+      slots.startsCooldown, slots.rotationId, slots.bumpsVersion, slots.currentSource]
   )
   return rows[0]!
 }
@@ -124,6 +132,8 @@ export interface RotationGate {
   lastRotationId: string | null
   /** Whether that rotation's new secret is still held and can be fetched instead of rotating again. */
   secretRecoverable: boolean
+  /** Whether the key's current secret reached its requester (the delivered rule): false means the next rotation discards it. */
+  currentSecretDelivered: boolean
 }
 
 /** What decides whether a new rotation may start, read without locks (the API's fast path). */
@@ -134,9 +144,11 @@ export async function readRotationGate (q: Queryable, id: string, cooldownSecond
             greatest(1, ceil(extract(epoch from k.secret_rotated_at + make_interval(secs => $2::int) - now())))::int
               as "retryAfterSeconds",
             k.last_rotation_id as "lastRotationId",
-            coalesce(r.held_secret is not null and r.secret_available_until > now(), false) as "secretRecoverable"
+            coalesce(r.held_secret is not null and r.secret_available_until > now(), false) as "secretRecoverable",
+            (k.current_secret_rotation_id is null or c.secret_first_delivered_at is not null) as "currentSecretDelivered"
      from api_keys k
      left join webhook_secret_rotations r on r.id = k.last_rotation_id
+     left join webhook_secret_rotations c on c.id = k.current_secret_rotation_id
      where k.id = $1::uuid`,
     [id, cooldownSeconds]
   )

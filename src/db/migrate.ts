@@ -1,7 +1,10 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
+import type { Logger } from 'pino'
 import Postgrator from 'postgrator'
+import { isDependencyError } from '../errors/dependency-errors.js'
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations')
 
@@ -15,6 +18,9 @@ const MIGRATION_LOCK_ID = 727_310_001
  */
 export async function migrate (connectionString: string) {
   const client = new pg.Client({ connectionString })
+  // A connection cut mid-migration also rejects the query in flight; without a listener the
+  // 'error' event itself would crash the process.
+  client.on('error', () => {})
   await client.connect()
   try {
     await client.query('begin')
@@ -34,5 +40,26 @@ export async function migrate (connectionString: string) {
     throw err
   } finally {
     await client.end()
+  }
+}
+
+const START_RETRY_MS = 500
+const START_RETRY_MAX_MS = 5000
+
+/**
+ * Migrates at start-up, waiting for Postgres while it cannot be reached (a process started during
+ * an outage, or before its database), so a supervisor does not have to restart it in a loop. Any
+ * other error (a failing migration, bad credentials) still fails the start at once.
+ */
+export async function migrateWhenReachable (connectionString: string, log: Logger) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrate(connectionString)
+    } catch (err) {
+      if (!isDependencyError(err)) throw err
+      const retryInMs = Math.min(START_RETRY_MAX_MS, START_RETRY_MS * 2 ** (attempt - 1))
+      log.warn({ err, attempt, retryInMs }, 'waiting for Postgres')
+      await sleep(retryInMs)
+    }
   }
 }

@@ -17,8 +17,15 @@ export function createPool (connectionString: string, log: Logger, options: pg.P
     query_timeout: 20000,
     ...options,
   })
-  // An idle client losing its connection emits here; without a listener the process would crash.
-  pool.on('error', (err) => log.warn({ err }, 'idle postgres client error'))
+  // A client losing its connection emits 'error'; with no listener that is an uncaught exception
+  // and the process dies. pg-pool listens only while a client is idle, so every client gets its
+  // own listener for its whole life, checked out (a transaction, a query in flight) or not. The
+  // query in flight rejects as well, and its caller answers 503 or retries.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => log.warn({ err }, 'postgres connection lost'))
+  })
+  // The idle client's error is re-emitted here; its own listener above already logged it.
+  pool.on('error', () => {})
   return pool
 }
 

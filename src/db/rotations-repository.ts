@@ -2,7 +2,7 @@ import type { Queryable } from './pool.js'
 
 export type RotationKind = 'customer' | 'operator_recover' | 'operator_rollback' | 'operator_expire_previous'
 export type RotationStatus = 'queued' | 'processing' | 'succeeded' | 'rejected' | 'failed'
-export type SecretErasedReason = 'acknowledged' | 'redelivery_grace_elapsed' | 'hold_expired'
+export type SecretErasedReason = 'acknowledged' | 'redelivery_grace_elapsed' | 'hold_expired' | 'superseded_undelivered'
 
 export const TERMINAL_STATUSES: readonly RotationStatus[] = ['succeeded', 'rejected', 'failed']
 
@@ -169,8 +169,8 @@ export async function markRefused (
 }
 
 /**
- * Records that a response is about to carry the held secret: the first time starts the
- * redelivery grace, which can only shorten the hold. Returns the (possibly shortened) end.
+ * Records that a response carrying the held secret was completely written: the first time starts
+ * the redelivery grace, which can only shorten the hold. Undefined when the secret is no longer held.
  */
 export async function markSecretDelivered (q: Queryable, id: string, graceSeconds: number) {
   const { rows } = await q.query<{ secretFirstDeliveredAt: Date; secretAvailableUntil: Date; firstTime: boolean }>(
@@ -187,13 +187,50 @@ export async function markSecretDelivered (q: Queryable, id: string, graceSecond
   return rows[0]
 }
 
-/** Erases a held secret on acknowledge. Returns whether this call erased it. */
-export async function eraseHeldSecretOnAcknowledge (q: Queryable, id: string) {
+/**
+ * The requester confirms it stored the secret: the rotation counts as delivered from now on (even
+ * when the held copy is already gone) and the held copy is erased. Says what this call changed.
+ */
+export async function acknowledgeHeldSecret (q: Queryable, id: string) {
+  const { rows } = await q.query<{ erased: boolean; firstDelivery: boolean }>(
+    `update webhook_secret_rotations r
+     set secret_first_delivered_at = coalesce(r.secret_first_delivered_at, now()),
+         held_secret = case when old.held then null else r.held_secret end,
+         secret_available_until = case when old.held then null else r.secret_available_until end,
+         secret_erased_at = case when old.held then now() else r.secret_erased_at end,
+         secret_erased_reason = case when old.held then 'acknowledged' else r.secret_erased_reason end,
+         updated_at = now()
+     from (select id, coalesce(held_secret is not null and secret_available_until > now(), false) as held,
+                  secret_first_delivered_at is null as undelivered
+           from webhook_secret_rotations where id = $1::uuid for update) old
+     where r.id = old.id and r.status = 'succeeded' and r.kind in ('customer', 'operator_recover')
+       and (old.held or old.undelivered)
+     returning old.held as erased, old.undelivered as "firstDelivery"`,
+    [id]
+  )
+  return rows[0] ?? { erased: false, firstDelivery: false }
+}
+
+/**
+ * Whether the rotation that produced a key's current secret delivered it, locked so that a
+ * concurrent delivery mark or acknowledgement lands wholly before or wholly after the rule.
+ */
+export async function lockSecretSource (q: Queryable, id: string) {
+  const { rows } = await q.query<{ delivered: boolean }>(
+    `select secret_first_delivered_at is not null as delivered
+     from webhook_secret_rotations where id = $1::uuid for update`,
+    [id]
+  )
+  return rows[0]
+}
+
+/** A customer rotation discarded this never-delivered secret: its held copy goes now. */
+export async function eraseSupersededHeldSecret (q: Queryable, id: string) {
   const { rowCount } = await q.query(
     `update webhook_secret_rotations
      set held_secret = null, secret_available_until = null, secret_erased_at = now(),
-         secret_erased_reason = 'acknowledged', updated_at = now()
-     where id = $1::uuid and held_secret is not null and secret_available_until > now()`,
+         secret_erased_reason = 'superseded_undelivered', updated_at = now()
+     where id = $1::uuid and held_secret is not null`,
     [id]
   )
   return rowCount === 1

@@ -4,7 +4,7 @@ import { aad, type SecretBox } from '../crypto/secret-box.js'
 import { insertAuditEvent, type AuditEvent } from '../db/audit-repository.js'
 import { withTransaction } from '../db/pool.js'
 import {
-  eraseExpiredHeldSecrets, eraseHeldSecretOnAcknowledge, markSecretDelivered, type RotationRow,
+  acknowledgeHeldSecret, eraseExpiredHeldSecrets, markSecretDelivered, type RotationRow,
 } from '../db/rotations-repository.js'
 
 export interface HeldSecretsDeps {
@@ -17,41 +17,53 @@ export type Actor = Pick<AuditEvent, 'actorType' | 'actor' | 'requestId' | 'sour
 
 /**
  * The new secret of a rotation is held (encrypted) until its requester has it: erased on
- * acknowledge, after the redelivery grace that starts with the first response carrying it, or
- * when the hold ends. Every erasure and the first delivery are audited.
+ * acknowledge, after the redelivery grace that starts when a response carrying it was completely
+ * written, or when the hold ends. Every erasure and the first delivery are audited.
  */
 export function createHeldSecrets ({ pool, config, secretBox }: HeldSecretsDeps) {
   const grace = config.SECRET_REDELIVERY_GRACE_SECONDS
+  const marking = new Set<Promise<void>>()
 
   /** Makes lapsed holds final (and audited) before a rotation is shown. */
   async function settle (scope: { rotationId?: string; apiKeyId?: string }) {
     await eraseExpiredHeldSecrets(pool, { graceSeconds: grace, limit: 1000, ...scope })
   }
 
-  /** Decrypts a held secret for a response about to carry it; the first time starts the grace. */
-  async function reveal (rotation: RotationRow, actor: Actor): Promise<{ secret: string; rotation: RotationRow } | null> {
-    if (rotation.heldSecret === null) return null
-    const delivered = await withTransaction(pool, async (client) => {
+  /** Decrypts a held secret for a response; nothing is recorded until that response was written (markDelivered). */
+  function reveal (rotation: RotationRow): string | null {
+    return rotation.heldSecret === null ? null : secretBox.decrypt(rotation.heldSecret, aad.held(rotation.id))
+  }
+
+  /**
+   * A response carrying the secret was completely written: the rotation counts as delivered (the
+   * delivered rule) and the first time starts the redelivery grace. Tracked so shutdown can wait.
+   */
+  function markDelivered (rotation: RotationRow, actor: Actor) {
+    const done = withTransaction(pool, async (client) => {
       const marked = await markSecretDelivered(client, rotation.id, grace)
       if (marked?.firstTime) {
         await insertAuditEvent(client, { ...actor, action: 'webhook_secret.held_secret_delivered', apiKeyId: rotation.apiKeyId, rotationId: rotation.id })
       }
       return marked
     })
-    if (!delivered) return null
-    return {
-      secret: secretBox.decrypt(rotation.heldSecret, aad.held(rotation.id)),
-      rotation: { ...rotation, ...delivered },
-    }
+    // The caller handles a failure; the tracker only needs to know when it settled.
+    const settled: Promise<void> = done.then(() => {}, () => {}).finally(() => marking.delete(settled))
+    marking.add(settled)
+    return done
   }
 
-  /** The requester stored the secret: erase it now. Idempotent. */
+  /** Resolves once every delivery mark started so far has been written (or failed). */
+  async function idle () {
+    await Promise.all([...marking])
+  }
+
+  /** The requester stored the secret: it counts as delivered, and the held copy is erased now. Idempotent. */
   async function acknowledge (rotation: RotationRow, actor: Actor) {
     return withTransaction(pool, async (client) => {
-      const erased = await eraseHeldSecretOnAcknowledge(client, rotation.id)
-      if (erased) {
-        await insertAuditEvent(client, { ...actor, action: 'webhook_secret.held_secret_erased', apiKeyId: rotation.apiKeyId, rotationId: rotation.id, details: { reason: 'acknowledged' } })
-      }
+      const { erased, firstDelivery } = await acknowledgeHeldSecret(client, rotation.id)
+      const audit = { ...actor, apiKeyId: rotation.apiKeyId, rotationId: rotation.id }
+      if (firstDelivery) await insertAuditEvent(client, { ...audit, action: 'webhook_secret.held_secret_delivered', details: { via: 'acknowledge' } })
+      if (erased) await insertAuditEvent(client, { ...audit, action: 'webhook_secret.held_secret_erased', details: { reason: 'acknowledged' } })
       return erased
     })
   }
@@ -61,7 +73,7 @@ export function createHeldSecrets ({ pool, config, secretBox }: HeldSecretsDeps)
     return eraseExpiredHeldSecrets(pool, { graceSeconds: grace, limit })
   }
 
-  return { settle, reveal, acknowledge, sweep }
+  return { settle, reveal, markDelivered, idle, acknowledge, sweep }
 }
 
 export type HeldSecrets = ReturnType<typeof createHeldSecrets>

@@ -33,15 +33,18 @@ export function requestFingerprint (kind: RotationKind, reason: string | null) {
   return createHash('sha256').update(JSON.stringify({ kind, reason })).digest('hex')
 }
 
-export function cooldownError (gate: { retryAfterSeconds: number; lastRotationId: string | null; secretRecoverable: boolean }, linkBase: string) {
+export function cooldownError (gate: { retryAfterSeconds: number; lastRotationId: string | null; secretRecoverable: boolean; currentSecretDelivered: boolean }, linkBase: string) {
   const headers: Record<string, string> = { 'retry-after': String(gate.retryAfterSeconds) }
   if (gate.secretRecoverable && gate.lastRotationId) headers.link = `<${linkBase}/${gate.lastRotationId}>; rel="related"`
   return new AppError('WEBHOOK_SECRET_ROTATION_COOLDOWN',
     `This key's secret was rotated less than the cooldown ago. Retry in ${gate.retryAfterSeconds} s. ` +
     (gate.secretRecoverable
       ? 'If you did not receive the new secret of that rotation, fetch it from the Link URL instead of rotating again.'
-      : 'If you did not receive the new secret of that rotation, do not rotate again: ask an operator for a recovery rotation.'),
-    { headers, extensions: { rotationId: gate.lastRotationId, secretRecoverable: gate.secretRecoverable } })
+      : 'If you did not receive the new secret of that rotation, do not rotate again: ask an operator for a recovery rotation.') +
+    (gate.currentSecretDelivered
+      ? ''
+      : ' That secret was never delivered to anyone, so a rotation after the cooldown discards it and will not touch the rollback slot: your previous secret stays.'),
+    { headers, extensions: { rotationId: gate.lastRotationId, secretRecoverable: gate.secretRecoverable, secretDelivered: gate.currentSecretDelivered } })
 }
 
 /** Accepting rotation requests: idempotency, the fast cooldown check, the insert and the enqueue. */

@@ -5,7 +5,9 @@ import { generateWebhookSecret } from '../crypto/tokens.js'
 import { lockApiKeyForRotation, writeSecretSlots, type ApiKeyForRotation, type SecretSlots } from '../db/api-keys-repository.js'
 import { insertAuditEvent } from '../db/audit-repository.js'
 import { withTransaction } from '../db/pool.js'
-import { lockRotation, markRefused, markSucceeded, TERMINAL_STATUSES, type RotationRow, type RotationStatus } from '../db/rotations-repository.js'
+import {
+  eraseSupersededHeldSecret, lockRotation, lockSecretSource, markRefused, markSucceeded, TERMINAL_STATUSES, type RotationRow, type RotationStatus,
+} from '../db/rotations-repository.js'
 import type { WebhookEventType } from '../db/webhook-events-repository.js'
 import { recordWebhookEvent } from './webhook-events.js'
 
@@ -32,7 +34,17 @@ interface Change {
   held: string | null
   audit: string
   event: WebhookEventType | null
+  /** A customer rotation's path under the delivered rule, said in its audit event and webhook event. */
+  path?: RotationPath
+  /** A never-delivered current secret this change discards: its rotation's held copy is erased. */
+  discards?: string
 }
+
+/**
+ * `current_to_previous`: the usual rotation. `undelivered_discarded`: the current secret was never
+ * delivered, so it was discarded and previous kept (SPEC 5, the delivered rule).
+ */
+export type RotationPath = 'current_to_previous' | 'undelivered_discarded'
 
 /**
  * The rotation rule: the only code that changes a key's secrets, one transaction per run. Safe to
@@ -43,27 +55,32 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
   const encryptCurrent = (key: ApiKeyForRotation, secret: string) => secretBox.encrypt(secret, aad.current(key.id))
 
   /** What each kind of rotation does to the slots (SPEC 5 and 6), or why it must not. */
-  function plan (rotation: RotationRow, key: ApiKeyForRotation, current: string): Change | Refusal {
+  function plan (rotation: RotationRow, key: ApiKeyForRotation, current: string, currentDelivered: boolean): Change | Refusal {
     switch (rotation.kind) {
       case 'customer': {
         // Inside the cooldown a customer rotation is rejected, decided here under the lock with Postgres time.
         if (key.cooldownActive) {
           return { status: 'rejected', code: 'WEBHOOK_SECRET_ROTATION_COOLDOWN', detail: 'A rotation of this key succeeded less than the cooldown ago; this one was not applied.', retryAfterAt: key.cooldownEndsAt, cooldownRotationId: key.lastRotationId }
         }
-        // previous := current (its window restarts), current := a fresh secret.
+        // previous := current (its window restarts), current := a fresh secret. The delivered rule:
+        // a current secret nobody received never enters the rollback slot; it is discarded and
+        // previous, the last secret the customer really had, is kept (and restarted), as in a recovery.
         const fresh = generateWebhookSecret()
+        const previous = currentDelivered ? secretBox.encrypt(current, aad.previous(key.id)) : key.webhookSecretPrevious
         return {
-          slots: { current: encryptCurrent(key, fresh), previous: secretBox.encrypt(current, aad.previous(key.id)), previousWindow: retention, startsCooldown: true, bumpsVersion: true },
+          slots: { current: encryptCurrent(key, fresh), previous, previousWindow: retention, startsCooldown: true, bumpsVersion: true, currentSource: 'this-rotation' },
           held: fresh,
           audit: 'webhook_secret.rotated',
           event: 'webhook_secret.rotated',
+          path: currentDelivered ? 'current_to_previous' : 'undelivered_discarded',
+          ...(currentDelivered ? {} : { discards: key.currentSecretRotationId! }),
         }
       }
       case 'operator_recover': {
         // The customer lost the newest secret: it is discarded; previous, the last secret they really have, is kept and its window restarts.
         const fresh = generateWebhookSecret()
         return {
-          slots: { current: encryptCurrent(key, fresh), previous: key.webhookSecretPrevious, previousWindow: retention, startsCooldown: true, bumpsVersion: true },
+          slots: { current: encryptCurrent(key, fresh), previous: key.webhookSecretPrevious, previousWindow: retention, startsCooldown: true, bumpsVersion: true, currentSource: 'this-rotation' },
           held: fresh,
           audit: 'webhook_secret.recovered',
           event: 'webhook_secret.rotated',
@@ -75,7 +92,7 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
         // current := previous; the failed secret is discarded; previous := null, so dual-signing stops.
         const previous = secretBox.decrypt(key.webhookSecretPrevious, aad.previous(key.id))
         return {
-          slots: { current: encryptCurrent(key, previous), previous: null, previousWindow: 'keep', startsCooldown: false, bumpsVersion: true },
+          slots: { current: encryptCurrent(key, previous), previous: null, previousWindow: 'keep', startsCooldown: false, bumpsVersion: true, currentSource: 'restored' },
           held: null,
           audit: 'webhook_secret.rolled_back',
           event: 'webhook_secret.rolled_back',
@@ -84,7 +101,7 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
       case 'operator_expire_previous':
         // The old secret leaked: previous := null now, dual-signing stops. Nothing to expire is not an error.
         return {
-          slots: { current: key.webhookSecret!, previous: null, previousWindow: 'keep', startsCooldown: false, bumpsVersion: false },
+          slots: { current: key.webhookSecret!, previous: null, previousWindow: 'keep', startsCooldown: false, bumpsVersion: false, currentSource: 'unchanged' },
           held: null,
           audit: 'webhook_secret.previous_expired',
           event: null,
@@ -106,9 +123,14 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
       if (key.revoked) return refuse(client, rotation, { status: 'failed', code: 'API_KEY_REVOKED', detail: 'The API key was revoked before the rotation ran; nothing was changed.' })
       if (key.webhookSecret === null) return refuse(client, rotation, { status: 'failed', code: 'WEBHOOK_NOT_CONFIGURED', detail: 'The API key has no webhook configured, so it has no secret to change.' })
 
-      // 3. Decide the change for this kind, or refuse it.
-      const change = plan(rotation, key, secretBox.decrypt(key.webhookSecret, aad.current(key.id)))
+      // 3. Decide the change for this kind, or refuse it. The secret issued with the key, or one a
+      //    rollback restored, was delivered; a rotation's secret only once it reached its requester.
+      const source = key.currentSecretRotationId === null ? undefined : await lockSecretSource(client, key.currentSecretRotationId)
+      const change = plan(rotation, key, secretBox.decrypt(key.webhookSecret, aad.current(key.id)), source?.delivered ?? true)
       if ('code' in change) return refuse(client, rotation, change)
+      if (change.discards !== undefined && await eraseSupersededHeldSecret(client, change.discards)) {
+        await insertAuditEvent(client, { ...auditContext(rotation), rotationId: change.discards, action: 'webhook_secret.held_secret_erased', details: { reason: 'superseded_undelivered', supersededBy: rotationId } })
+      }
 
       // 4. Write the slots; the rotation succeeds and holds any new secret until its requester has it.
       const written = await writeSecretSlots(client, key.id, { ...change.slots, rotationId })
@@ -117,7 +139,12 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
         heldSecret: change.held === null ? null : secretBox.encrypt(change.held, aad.held(rotationId)),
         holdSeconds: config.SECRET_HOLD_SECONDS,
       })
-      const facts = { kind: rotation.kind, secretVersion: written.secretVersion, previousRetainedUntil: written.previousRetainedUntil?.toISOString() ?? null }
+      const facts = {
+        kind: rotation.kind,
+        secretVersion: written.secretVersion,
+        previousRetainedUntil: written.previousRetainedUntil?.toISOString() ?? null,
+        ...(change.path ? { path: change.path, discardedRotationId: change.discards ?? null } : {}),
+      }
       await insertAuditEvent(client, { ...auditContext(rotation), action: change.audit, details: facts })
 
       // 5. Announce it to the webhook, in the same transaction (signed at send time with the secrets then in force).

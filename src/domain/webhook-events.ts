@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Queryable } from '../db/pool.js'
 import { insertWebhookEvent, type SignWith, type WebhookEventType } from '../db/webhook-events-repository.js'
+import { API_VERSION } from '../http/api-version.js'
 
 /** How many times a customer may ask for an event to be sent again. */
 export const REDELIVERY_LIMIT = 5
@@ -15,6 +16,6 @@ export async function recordWebhookEvent (
   e: { apiKeyId: string; type: WebhookEventType; data: Record<string, unknown>; createdAt: Date; signWith?: SignWith; rotationId?: string | null }
 ) {
   const id = randomUUID()
-  const body = JSON.stringify({ id, type: e.type, createdAt: e.createdAt.toISOString(), data: e.data })
+  const body = JSON.stringify({ id, type: e.type, apiVersion: API_VERSION, createdAt: e.createdAt.toISOString(), data: e.data })
   return insertWebhookEvent(q, { id, apiKeyId: e.apiKeyId, type: e.type, body, signWith: e.signWith ?? 'both', rotationId: e.rotationId ?? null })
 }

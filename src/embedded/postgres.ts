@@ -137,7 +137,8 @@ async function stopStalePostmaster (dataDir: string) {
   for (let i = 0; i < 100 && alive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100))
 }
 
-function alive (pid: number) {
+/** The process exists (signal 0 probes without signalling). */
+export function alive (pid: number) {
   try {
     process.kill(pid, 0)
     return true

@@ -46,6 +46,12 @@ export const ERROR_CATALOGUE = {
   WEBHOOK_REPLAY_LIMIT_REACHED: { status: 429, title: 'Replay limit reached', when: 'The event was already redelivered the maximum number of times.', fix: 'Trigger a new test delivery instead.', retrySafe: false },
   DEPENDENCY_UNAVAILABLE: { status: 503, title: 'Service unavailable', when: 'A service this API depends on did not answer. Nothing was changed by this request.', fix: 'Retry after Retry-After seconds with the same Idempotency-Key.', retrySafe: true },
   INTERNAL_ERROR: { status: 500, title: 'Internal server error', when: 'An unexpected error. It was logged with the request id.', fix: 'Retry with the same Idempotency-Key; if it persists, contact support with the requestId.', retrySafe: true },
+  URI_TOO_LONG: { status: 414, title: 'URI too long', when: 'A path segment is longer than any id or name this API uses (more than 100 characters).', fix: 'Check the path; ids are UUIDs.', retrySafe: false },
+  HEADERS_TOO_LARGE: { status: 431, title: 'Request headers too large', when: 'The request headers are larger than the server accepts (16 KiB in all).', fix: 'Send fewer or smaller headers.', retrySafe: false },
+  REQUEST_MALFORMED: { status: 400, title: 'Malformed request', when: 'The request is not valid HTTP for this API: an unknown method, a malformed request line or header, or a percent-encoding in the path that does not decode.', fix: 'Send a well-formed HTTP/1.1 request with one of the methods the route documents (GET, POST).', retrySafe: false },
+  REQUEST_TIMEOUT: { status: 408, title: 'Request timeout', when: 'The request headers or body did not arrive in time.', fix: 'Send the whole request promptly; retrying is safe.', retrySafe: true },
+  EXPECTATION_FAILED: { status: 417, title: 'Expectation failed', when: 'The request has an Expect header other than 100-continue.', fix: 'Send no Expect header, or Expect: 100-continue.', retrySafe: false },
+  ROTATION_IN_PROGRESS: { status: 503, title: 'Rotation in progress', when: 'A rotate request without Prefer: respond-async waited ROTATE_WAIT_DEFAULT_MS (25 s by default) and the rotation has not finished (a busy or paused worker, or Redis down). The rotation is recorded and will run; Location names it.', fix: 'Retry after Retry-After seconds with the same Idempotency-Key: you get this rotation and its secret, never a second rotation. Or poll the Location URL.', retrySafe: true },
 } as const satisfies Record<string, ErrorEntry>
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE

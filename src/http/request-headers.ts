@@ -18,11 +18,25 @@ export function parseIdempotencyKey (header: string | string[] | undefined): str
  * anything else the default. Preferences we do not understand are ignored, as the RFC asks.
  */
 export function parseWaitPreference (header: string | string[] | undefined, defaultMs: number, maxMs: number): number {
-  const values = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((p) => p.trim().toLowerCase())
+  const values = preferences(header)
   if (values.includes('respond-async')) return 0
   for (const v of values) {
-    const m = /^wait\s*=\s*"?(\d{1,6})"?$/.exec(v)
+    const m = WAIT.exec(v)
     if (m) return Math.min(Number(m[1]) * 1000, maxMs)
   }
   return Math.min(defaultMs, maxMs)
+}
+
+/**
+ * Whether the client asked, with `Prefer: respond-async` or `wait=N`, for an answer before the
+ * outcome: only such a client gets 202 for an unfinished rotation (it said it can read one).
+ */
+export function prefersAsync (header: string | string[] | undefined): boolean {
+  return preferences(header).some((v) => v === 'respond-async' || WAIT.test(v))
+}
+
+const WAIT = /^wait\s*=\s*"?(\d{1,6})"?$/
+
+function preferences (header: string | string[] | undefined) {
+  return (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((p) => p.trim().toLowerCase())
 }

@@ -21,7 +21,27 @@ function fromFastifyError (err: FastifyLikeError): AppError | undefined {
       return new AppError('VALIDATION_FAILED', 'body: is not valid JSON')
   }
   if (err instanceof SyntaxError || err.statusCode === 400) return new AppError('VALIDATION_FAILED', 'body: is not valid JSON')
-  return undefined
+  return fromClientErrorStatus(err.statusCode)
+}
+
+/**
+ * Any other error a plugin or the router raises with a 4xx statusCode is the client's, never a
+ * 500. A 403 from a plugin (@fastify/static's FST_STATIC_FORBIDDEN_PATH for a path that climbs
+ * out of its folder) is answered as the 404 it is: there is no such resource, and our own 403s
+ * mean an authorisation refusal.
+ */
+export function fromClientErrorStatus (statusCode: number | undefined): AppError | undefined {
+  if (statusCode === undefined || statusCode < 400 || statusCode > 499) return undefined
+  switch (statusCode) {
+    case 403:
+    case 404: return new AppError('RESOURCE_NOT_FOUND', 'No such resource.')
+    case 408: return new AppError('REQUEST_TIMEOUT', 'The request did not arrive in time.')
+    case 413: return new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.')
+    case 414: return new AppError('URI_TOO_LONG', 'A path segment is too long.')
+    case 415: return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.')
+    case 431: return new AppError('HEADERS_TOO_LARGE', 'The request headers are too large.')
+    default: return new AppError('REQUEST_MALFORMED', 'The request could not be processed as sent.')
+  }
 }
 
 /** One error handler: catalogued problems as they are, dependency outages as 503, anything else a bare 500. */

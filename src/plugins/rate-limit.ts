@@ -19,7 +19,8 @@ return n`
 
 /**
  * A fixed-window limit per API key (after authentication), with the upstream headers
- * X-RateLimit-Limit / -Remaining / -Reset (unix seconds). It fails open: a Redis outage must not
+ * X-RateLimit-Limit / -Remaining / -Reset (seconds until the window resets, as the upstream SDK and
+ * the IETF RateLimit header fields read it). It fails open: a Redis outage must not
  * take the API down, and the API keeps answering (rotations queue in Postgres) while Redis is out.
  */
 export function rateLimitHook ({ redis, limit, windowSeconds, prefix }: RateLimitOptions): onRequestAsyncHookHandler {
@@ -36,7 +37,7 @@ export function rateLimitHook ({ redis, limit, windowSeconds, prefix }: RateLimi
     }
     reply.header('x-ratelimit-limit', String(limit))
     reply.header('x-ratelimit-remaining', String(Math.max(0, limit - count)))
-    reply.header('x-ratelimit-reset', String(reset))
+    reply.header('x-ratelimit-reset', String(reset - nowSeconds))
     if (count > limit) {
       throw new AppError('RATE_LIMIT_EXCEEDED', `This API key made more than ${limit} requests in ${windowSeconds} s. Retry after the window resets.`, {
         headers: { 'retry-after': String(Math.max(1, reset - nowSeconds)) },

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { envelopeSchema, isoTime, listSchema, nullableTime } from './common.js'
+import { envelopeSchema, isoTime, listSchema, nullableTime, problemSchema } from './common.js'
 
 export const rotationStatusSchema = z.enum(['queued', 'processing', 'succeeded', 'rejected', 'failed'])
 export const rotationKindSchema = z.enum(['customer', 'operator_recover', 'operator_rollback', 'operator_expire_previous'])
@@ -14,10 +14,10 @@ const rotationFields = {
   rotatedAt: nullableTime,
   previousRetainedUntil: nullableTime,
   secretHeld: z.boolean().describe('whether the service still holds the new secret for you to fetch'),
-  secretFirstDeliveredAt: nullableTime,
+  secretFirstDeliveredAt: nullableTime.describe('when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it'),
   secretAvailableUntil: nullableTime,
   secretErasedAt: nullableTime,
-  secretErasedReason: z.enum(['acknowledged', 'redelivery_grace_elapsed', 'hold_expired']).nullable(),
+  secretErasedReason: z.enum(['acknowledged', 'redelivery_grace_elapsed', 'hold_expired', 'superseded_undelivered']).nullable(),
   error: z.object({
     code: z.string(),
     title: z.string(),
@@ -55,7 +55,7 @@ export const rotateBodySchema = z.strictObject({
 
 export const rotateHeadersSchema = z.looseObject({
   'idempotency-key': z.string().optional().describe('1-255 characters from [A-Za-z0-9_-:.]; a replay returns the same rotation'),
-  prefer: z.string().optional().describe('RFC 7240: respond-async, or wait=<seconds> (default 10, max 30)'),
+  prefer: z.string().optional().describe('RFC 7240: respond-async, or wait=<seconds> (max 30); either asks for 202 while unfinished. Without it: wait up to 25 s, then 503 ROTATION_IN_PROGRESS'),
 })
 
 export const rotationParamsSchema = z.object({ id: z.string() })
@@ -66,6 +66,12 @@ export const rotationListQuerySchema = z.strictObject({
 })
 
 export const rotationEnvelope = envelopeSchema('rotation', rotationSchema)
+/** POST rotate's 202: only when the request sent `Prefer: respond-async` or `wait=N`. */
+export const acceptedRotationEnvelope = rotationEnvelope.describe('Accepted and not finished: only for a request with Prefer: respond-async or wait=<seconds>. Location names the rotation.')
+/** POST rotate's 503 without `Prefer` (ROTATION_IN_PROGRESS), or a dependency outage (DEPENDENCY_UNAVAILABLE). */
+export const rotateUnavailableSchema = problemSchema.extend({
+  rotationId: z.uuid().optional().describe('ROTATION_IN_PROGRESS: the rotation, also in Location; retry with the same Idempotency-Key'),
+}).describe('ROTATION_IN_PROGRESS: not finished within the wait (no Prefer); retry after Retry-After with the same Idempotency-Key. DEPENDENCY_UNAVAILABLE: nothing changed; retry.')
 export const rotatedSecretEnvelope = envelopeSchema('webhookSecret', rotatedSecretSchema)
 export const metadataEnvelope = envelopeSchema('webhookSecret', webhookSecretMetadataSchema)
 export const rotationListSchema = listSchema(rotationListItemSchema)

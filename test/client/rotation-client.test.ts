@@ -46,11 +46,14 @@ describe('createRotationClient().rotateSecret', () => {
     await expectOneAcknowledgedRotation(ctx, key.apiKeyId, handed, stateFile)
   })
 
-  it('follows a 503 ROTATION_IN_PROGRESS with a Location to the rotation\'s secret', async () => {
-    const ctx = await buildTestContext({ databaseUrl, env: { ROTATE_WAIT_DEFAULT_MS: '100' } })
+  it('follows the service\'s 503 ROTATION_IN_PROGRESS, with its Location, to the rotation\'s secret', async () => {
+    const ctx = await buildTestContext({ databaseUrl, worker: false, env: { ROTATE_WAIT_DEFAULT_MS: '100' } })
     const key = await ctx.createKey()
-    const { url, answers } = await serviceBehindProxy(ctx, () => 'in-progress')
+    const { url, answers, waitForAnswers } = await serviceBehindProxy(ctx, () => 'forward')
     const { result, handed, stateFile } = await rotateThrough(ctx, url, key.apiKey)
+    const [first] = await waitForAnswers(1)
+    expect(first).toMatchObject({ path: ROTATE_PATH, status: 503 })
+    ctx.startWorker()
     await result
     expect(answers.filter((a) => a.path === ROTATE_PATH)).toHaveLength(1)
     await expectOneAcknowledgedRotation(ctx, key.apiKeyId, handed, stateFile)
@@ -59,7 +62,7 @@ describe('createRotationClient().rotateSecret', () => {
   it('follows a 202 until the worker has finished the rotation', async () => {
     const ctx = await buildTestContext({ databaseUrl, worker: false, env: { ROTATE_WAIT_DEFAULT_MS: '100' } })
     const key = await ctx.createKey()
-    const { url, waitForAnswers } = await serviceBehindProxy(ctx, () => 'forward')
+    const { url, waitForAnswers } = await serviceBehindProxy(ctx, () => 'async')
     const { result, handed, stateFile } = await rotateThrough(ctx, url, key.apiKey)
     const [first] = await waitForAnswers(1)
     expect(first).toMatchObject({ path: ROTATE_PATH, status: 202 })

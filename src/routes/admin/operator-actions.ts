@@ -13,7 +13,7 @@ import { requireOperator } from '../../plugins/operator-auth.js'
 import { keyIdParamsSchema, operatorActionBodySchema } from '../../schemas/admin.js'
 import { errorResponses } from '../../schemas/common.js'
 import { rotateHeadersSchema, rotationEnvelope, rotationParamsSchema } from '../../schemas/webhook-secret.js'
-import { loadRotation, refusalError, requestActor, requestAndWait } from '../webhook-secret/rotation-outcome.js'
+import { loadRotation, refusalError, requestActor, requestAndWait, revealForResponse } from '../webhook-secret/rotation-outcome.js'
 
 export interface OperatorActionRoutesOptions { pool: pg.Pool; config: Config; rotationRequests: RotationRequests; heldSecrets: HeldSecrets }
 
@@ -51,22 +51,22 @@ export const operatorActionRoutes: FastifyPluginAsyncZod<OperatorActionRoutesOpt
         return reply.code(202).send(envelope(request, 'rotation', toRotationResource(waited), { ...meta, message: 'Accepted; poll the Location URL.' }))
       }
       const row = (await loadRotation(deps, waited.id, null))!
-      const revealed = await heldSecrets.reveal(row, requestActor(request))
-      return reply.code(200).send(envelope(request, 'rotation', toRotationResource(revealed?.rotation ?? row, revealed?.secret ?? null), {
+      const secret = revealForResponse(heldSecrets, request, reply, row)
+      return reply.code(200).send(envelope(request, 'rotation', toRotationResource(row, secret), {
         ...meta,
-        message: revealed ? 'Done. Hand the new secret to the customer over the support channel, then acknowledge the rotation.' : 'Done.',
+        message: secret !== null ? 'Done. Hand the new secret to the customer over the support channel, then acknowledge the rotation.' : 'Done.',
       }))
     })
   }
 
   app.get('/rotations/:id', {
     schema: { tags, security, summary: 'An operator action or rotation; a recovery carries its new secret while held', params: rotationParamsSchema, response: { 200: rotationEnvelope, ...errorResponses } },
-  }, async (request) => {
+  }, async (request, reply) => {
     const row = UUID_PATTERN.test(request.params.id) ? await loadRotation(deps, request.params.id.toLowerCase(), null) : undefined
     if (!row) throw notFound('rotation')
     // Customer rotations' secrets belong to the customer: operators see them only as metadata.
-    const revealed = row.kind === 'operator_recover' ? await heldSecrets.reveal(row, requestActor(request)) : null
-    return envelope(request, 'rotation', toRotationResource(revealed?.rotation ?? row, revealed?.secret ?? null))
+    const secret = row.kind === 'operator_recover' ? revealForResponse(heldSecrets, request, reply, row) : null
+    return envelope(request, 'rotation', toRotationResource(row, secret))
   })
 
   app.post('/rotations/:id/acknowledge', {

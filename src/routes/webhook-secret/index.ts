@@ -13,10 +13,10 @@ import { toRotationListItem, toRotationResource } from '../../http/rotation-reso
 import { customerOnRequest } from '../../plugins/customer-auth.js'
 import { errorResponses } from '../../schemas/common.js'
 import {
-  metadataEnvelope, rotateBodySchema, rotateHeadersSchema, rotatedSecretEnvelope, rotationEnvelope, rotationListQuerySchema,
+  acceptedRotationEnvelope, metadataEnvelope, rotateBodySchema, rotateUnavailableSchema, rotateHeadersSchema, rotatedSecretEnvelope, rotationEnvelope, rotationListQuerySchema,
   rotationListSchema, rotationParamsSchema,
 } from '../../schemas/webhook-secret.js'
-import { loadRotation, requestActor, requestAndWait, sendRotateOutcome } from './rotation-outcome.js'
+import { loadRotation, requestActor, requestAndWait, revealForResponse, sendRotateOutcome } from './rotation-outcome.js'
 
 export interface WebhookSecretRoutesOptions {
   pool: pg.Pool
@@ -50,26 +50,26 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
     schema: {
       tags,
       summary: 'Rotate the webhook signing secret',
-      description: 'Send an Idempotency-Key: a replay returns the same rotation and secret, never a second rotation. Prefer: respond-async or wait=<seconds> chooses how long to wait.',
+      description: 'Send an Idempotency-Key: a replay returns the same rotation and secret, never a second rotation. Without Prefer the request waits up to ROTATE_WAIT_DEFAULT_MS (25 s) and, if the rotation has not finished, answers 503 ROTATION_IN_PROGRESS: retry with the same key. Prefer: respond-async or wait=<seconds> asks for 202 with the rotation instead.',
       headers: rotateHeadersSchema,
       body: rotateBodySchema,
-      response: { 200: rotatedSecretEnvelope, 202: rotationEnvelope, ...errorResponses },
+      response: { 200: rotatedSecretEnvelope, 202: acceptedRotationEnvelope, ...errorResponses, 503: rotateUnavailableSchema },
     },
   }, async (request, reply) => {
-    const { waited, replayed, clientGone } = await requestAndWait(rotationRequests, outcomeDeps, request, reply, {
+    const { waited, replayed, clientGone, asyncAsked } = await requestAndWait(rotationRequests, outcomeDeps, request, reply, {
       apiKeyId: request.apiKey.id, kind: 'customer', reason: request.body?.reason ?? null, actor: request.apiKey.id,
     }, ROTATIONS_PATH)
-    return sendRotateOutcome(outcomeDeps, request, reply, waited, { replayed, locationBase: ROTATIONS_PATH, clientGone })
+    return sendRotateOutcome(outcomeDeps, request, reply, waited, { replayed, locationBase: ROTATIONS_PATH, clientGone, asyncAsked })
   })
 
   app.get('/rotations/:id', {
     onRequest,
     schema: { tags, summary: 'Get a rotation; carries its new secret while held', params: rotationParamsSchema, response: { 200: rotationEnvelope, ...errorResponses } },
-  }, async (request) => {
+  }, async (request, reply) => {
     const row = await ownRotation(request.params.id, request.apiKey.id)
     // A held secret goes to whoever asked for it: an operator recovery's secret is handed over by the operator.
-    const revealed = row.kind === 'customer' ? await heldSecrets.reveal(row, requestActor(request)) : null
-    return envelope(request, 'rotation', toRotationResource(revealed?.rotation ?? row, revealed?.secret ?? null))
+    const secret = row.kind === 'customer' ? revealForResponse(heldSecrets, request, reply, row) : null
+    return envelope(request, 'rotation', toRotationResource(row, secret))
   })
 
   app.get('/rotations', {

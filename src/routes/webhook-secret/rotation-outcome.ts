@@ -7,7 +7,7 @@ import { AppError } from '../../errors/app-error.js'
 import { isErrorCode } from '../../errors/catalogue.js'
 import type { Actor, HeldSecrets } from '../../domain/held-secrets.js'
 import { cooldownError, type RotationRequest, type RotationRequests } from '../../domain/rotation-requests.js'
-import { parseIdempotencyKey, parseWaitPreference } from '../../http/request-headers.js'
+import { parseIdempotencyKey, parseWaitPreference, prefersAsync } from '../../http/request-headers.js'
 import { envelope, type MetaOptions } from '../../http/envelope.js'
 import { toRotationResource } from '../../http/rotation-resource.js'
 
@@ -19,7 +19,7 @@ export interface OutcomeDeps {
 
 /**
  * Records a rotation request (or finds the one its Idempotency-Key names) and waits for it as long
- * as `Prefer` asks, stopping early if the client hangs up. Sets Location and Idempotent-Replayed;
+ * as `Prefer` asks, stopping early if the client hangs up. Sets Location and Idempotent-Replay(ed);
  * customer and operator routes answer from what it returns.
  */
 export async function requestAndWait (
@@ -40,15 +40,33 @@ export async function requestAndWait (
   const waited = TERMINAL_STATUSES.includes(rotation.status)
     ? rotation
     : await rotationRequests.waitForOutcome(rotation, waitMs, clientGone.signal)
-  if (replayed) reply.header('idempotent-replayed', 'true')
+  // Idempotent-Replay is the name the upstream SDK reads; Idempotent-Replayed is kept for existing clients.
+  if (replayed) reply.header('idempotent-replay', 'true').header('idempotent-replayed', 'true')
   reply.header('location', `${locationBase}/${waited.id}`)
-  return { waited, replayed, clientGone: clientGone.signal.aborted }
+  return { waited, replayed, clientGone: clientGone.signal.aborted, asyncAsked: prefersAsync(request.headers.prefer) }
 }
 
 export function requestActor (request: FastifyRequest): Actor {
   return request.operator
     ? { actorType: 'operator', actor: request.operator.name, requestId: request.id, sourceIp: request.ip }
     : { actorType: 'customer', actor: request.apiKey.id, requestId: request.id, sourceIp: request.ip }
+}
+
+/**
+ * The held secret for a response about to carry it. It counts as delivered only once that response
+ * was completely written to a connection still open (Node's `finish`; a hang-up before that emits
+ * `close` alone), so the redelivery grace and the delivered rule start from a real delivery.
+ */
+export function revealForResponse (heldSecrets: HeldSecrets, request: FastifyRequest, reply: FastifyReply, row: RotationRow) {
+  const secret = heldSecrets.reveal(row)
+  if (secret === null) return null
+  const actor = requestActor(request)
+  reply.raw.once('finish', () => {
+    // An error answer sent instead (a serialization failure) did not carry the secret.
+    if (reply.raw.statusCode !== 200) return
+    heldSecrets.markDelivered(row, actor).catch((err: unknown) => request.log.error({ err, rotationId: row.id }, 'could not record a delivered secret'))
+  })
+  return secret
 }
 
 /** A refused rotation as the problem that refused it. */
@@ -65,23 +83,30 @@ export async function loadRotation (deps: OutcomeDeps, id: string, apiKeyId: str
 
 export function noSecretHeld (row: RotationRow) {
   const when = row.secretErasedAt?.toISOString() ?? 'earlier'
-  const why = { acknowledged: 'it was acknowledged', redelivery_grace_elapsed: 'the redelivery grace after its first delivery ran out', hold_expired: 'the hold ran out before it was fetched' }[row.secretErasedReason ?? 'hold_expired']
+  const why = { acknowledged: 'it was acknowledged', redelivery_grace_elapsed: 'the redelivery grace after its first delivery ran out', hold_expired: 'the hold ran out before it was fetched', superseded_undelivered: 'a later rotation discarded it, never delivered, keeping your previous secret' }[row.secretErasedReason ?? 'hold_expired']
   return new AppError('WEBHOOK_SECRET_NO_LONGER_HELD',
     `Rotation ${row.id} succeeded at ${row.rotatedAt?.toISOString()}, and its new secret is in force, but the service erased its copy at ${when} because ${why}. ` +
     'Do not rotate again: that would push a secret you never stored into the rollback slot. If you lost it, ask an operator for a recovery rotation.',
     { extensions: { rotationId: row.id, secretErasedAt: row.secretErasedAt?.toISOString() ?? null, secretErasedReason: row.secretErasedReason } })
 }
 
+/** Without `Prefer`, rotate never answers 202: a client that cannot read a 202 (the upstream SDK) retries this with the same key. */
+export function rotationInProgress (row: RotationRow, locationBase: string) {
+  return new AppError('ROTATION_IN_PROGRESS',
+    `Rotation ${row.id} is accepted and not finished yet. Retry this request with the same Idempotency-Key (or poll the Location URL) for its secret; do not start a new rotation.`,
+    { headers: { 'retry-after': '1', location: `${locationBase}/${row.id}` }, extensions: { rotationId: row.id } })
+}
+
 /**
- * Answers a rotate request (or its replay) with the rotation as it stands: 200 with the secret,
- * 202 while it runs, or the problem that refused it.
+ * Answers a rotate request (or its replay) with the rotation as it stands: 200 with the secret;
+ * while it runs 202 when `Prefer` asked for it, else 503 ROTATION_IN_PROGRESS; or the problem that refused it.
  */
 export async function sendRotateOutcome (
   deps: OutcomeDeps,
   request: FastifyRequest,
   reply: FastifyReply,
   waited: RotationRow,
-  opts: { replayed: boolean; locationBase: string; clientGone: boolean }
+  opts: { replayed: boolean; locationBase: string; clientGone: boolean; asyncAsked: boolean }
 ) {
   const metaOptions: MetaOptions = opts.replayed ? { idempotent: true } : {}
 
@@ -90,13 +115,13 @@ export async function sendRotateOutcome (
     throw cooldownError(gate, opts.locationBase)
   }
   if (waited.status === 'failed') throw refusalError(waited)
-  // A client that hung up gets nothing: revealing now would start the grace for a response never sent.
+  // A client that hung up gets nothing (a response to a closed connection is never `finish`ed anyway).
   if (waited.status === 'succeeded' && !opts.clientGone) {
     const row = (await loadRotation(deps, waited.id, waited.apiKeyId)) ?? waited
-    const revealed = await deps.heldSecrets.reveal(row, requestActor(request))
-    if (!revealed) throw noSecretHeld(row)
+    const secret = revealForResponse(deps.heldSecrets, request, reply, row)
+    if (secret === null) throw noSecretHeld(row)
     const webhookSecret = {
-      secret: revealed.secret,
+      secret,
       rotatedAt: row.rotatedAt!.toISOString(),
       previousRetainedUntil: row.previousRetainedUntil!.toISOString(),
       rotationId: row.id,
@@ -106,6 +131,7 @@ export async function sendRotateOutcome (
       message: 'Webhook secret rotated. Store the new secret, then acknowledge the rotation; the previous secret stays valid until previousRetainedUntil.',
     }))
   }
+  if (!opts.asyncAsked) throw rotationInProgress(waited, opts.locationBase)
   reply.header('retry-after', '1')
   return reply.code(202).send(envelope(request, 'rotation', toRotationResource(waited), {
     ...metaOptions,
