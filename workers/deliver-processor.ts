@@ -6,7 +6,7 @@ import { aad, type SecretBox } from '../src/crypto/secret-box.js'
 import { findDeliveryTarget, recordDeliveryAttempt, type DeliveryTarget } from '../src/db/webhook-events-repository.js'
 import type { sendWebhook } from '../src/delivery/http-sender.js'
 import { deliveryJobData, type DeliveryJobData, type DeliveryJobResult } from '../src/queue/delivery-queue.js'
-import { SIGNATURE_HEADER, signPayload } from '../src/signing/index.js'
+import { SIGNATURE_HEADER, signPayload, standardWebhookHeaders } from '../src/signing/index.js'
 
 export const USER_AGENT = 'Kash-Webhooks/1.0 (+/v1/docs)'
 
@@ -59,12 +59,14 @@ export function createDeliverProcessor ({ pool, secretBox, config, log, send }: 
       return { eventId, status: 'failed' }
     }
 
+    const now = Date.now()
     const result = await send({
       url: target.webhookUrl,
       body: target.body,
       headers: {
         'content-type': 'application/json',
-        [SIGNATURE_HEADER.toLowerCase()]: signPayload(target.body, secrets, Date.now()),
+        [SIGNATURE_HEADER.toLowerCase()]: signPayload(target.body, secrets, now),
+        ...standardWebhookHeaders(eventId, target.body, secrets, now),
         'x-kash-event-id': eventId,
         'user-agent': USER_AGENT,
       },

@@ -23,9 +23,12 @@ export function generateOperatorToken () {
   return `kash_op_${base62(40)}`
 }
 
-/** `whsec_` + base64url of 32 random bytes. */
+/**
+ * `whsec_` + standard base64 of 32 random bytes: the Standard Webhooks libraries decode the part
+ * after `whsec_` as standard base64 and reject URL-safe characters.
+ */
 export function generateWebhookSecret () {
-  return `whsec_${randomBytes(32).toString('base64url')}`
+  return `whsec_${randomBytes(32).toString('base64')}`
 }
 
 /** What is stored for an API key or operator token: HMAC-SHA256 under the server pepper. */

@@ -88,16 +88,16 @@ export async function findWebhookEvent (q: Queryable, id: string, apiKeyId: stri
 export async function listWebhookEvents (
   q: Queryable,
   apiKeyId: string,
-  page: { limit: number; status: DeliveryStatus | null; after: { sortKey: string; id: string } | null }
+  page: { limit: number; statuses: DeliveryStatus[] | null; after: { sortKey: string; id: string } | null }
 ) {
   const { rows } = await q.query<WebhookEventRow>(
     `select ${COLUMNS} from webhook_events
-     where api_key_id = $1::uuid and ($2::text is null or status = $2::text)
+     where api_key_id = $1::uuid and ($2::text[] is null or status = any($2::text[]))
        and ($3::bigint is null
             or (created_at, id) < ('epoch'::timestamptz + $3::bigint * interval '1 microsecond', $4::uuid))
      order by created_at desc, id desc
      limit $5::int`,
-    [apiKeyId, page.status, page.after?.sortKey ?? null, page.after?.id ?? null, page.limit + 1]
+    [apiKeyId, page.statuses, page.after?.sortKey ?? null, page.after?.id ?? null, page.limit + 1]
   )
   return { rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit }
 }

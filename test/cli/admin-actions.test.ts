@@ -6,7 +6,7 @@ import { buildTestContext, createTestDatabase, json, TEST_ENCRYPTION_KEYS, TEST_
 import { runAdminCli } from '../fixtures/run-admin.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
-const WHSEC = /^whsec_[A-Za-z0-9_-]{43}$/
+const WHSEC = /^whsec_[A-Za-z0-9+/]{43}=$/
 
 let databaseUrl: string
 beforeAll(async () => { databaseUrl = await createTestDatabase() })

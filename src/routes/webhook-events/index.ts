@@ -3,7 +3,7 @@ import type { RedisClient } from '../../queue/redis.js'
 import type pg from 'pg'
 import { z } from 'zod'
 import type { Config } from '../../config/config.js'
-import { findWebhookEvent, listWebhookEvents } from '../../db/webhook-events-repository.js'
+import { findWebhookEvent, listWebhookEvents, type DeliveryStatus } from '../../db/webhook-events-repository.js'
 import type { WebhookDeliveries } from '../../domain/webhook-deliveries.js'
 import { AppError } from '../../errors/app-error.js'
 import { decodeCursor, pageResponse, UUID_PATTERN } from '../../http/cursor.js'
@@ -11,7 +11,7 @@ import { envelope } from '../../http/envelope.js'
 import { toWebhookEventResource } from '../../http/webhook-event-resource.js'
 import { customerOnRequest } from '../../plugins/customer-auth.js'
 import { errorResponses } from '../../schemas/common.js'
-import { webhookEventEnvelope, webhookEventListQuerySchema, webhookEventListSchema } from '../../schemas/webhook-events.js'
+import { redeliverBodySchema, webhookEventEnvelope, webhookEventListQuerySchema, webhookEventListSchema } from '../../schemas/webhook-events.js'
 
 export interface WebhookEventRoutesOptions { pool: pg.Pool; redis: RedisClient; config: Config; deliveries: WebhookDeliveries }
 
@@ -29,7 +29,8 @@ export const webhookEventRoutes: FastifyPluginAsyncZod<WebhookEventRoutesOptions
     schema: { tags, summary: 'List events and their delivery status, newest first', querystring: webhookEventListQuerySchema, response: { 200: webhookEventListSchema, ...errorResponses } },
   }, async (request) => {
     const { limit, cursor, status } = request.query
-    const page = await listWebhookEvents(pool, request.apiKey.id, { limit, status: status ?? null, after: decodeCursor(cursor) })
+    const statuses = status === undefined ? null : [...new Set(status.split(','))] as DeliveryStatus[]
+    const page = await listWebhookEvents(pool, request.apiKey.id, { limit, statuses, after: decodeCursor(cursor) })
     return pageResponse(request, page, limit, toWebhookEventResource)
   })
 
@@ -44,7 +45,7 @@ export const webhookEventRoutes: FastifyPluginAsyncZod<WebhookEventRoutesOptions
 
   app.post('/:id/redeliver', {
     onRequest,
-    schema: { tags, summary: 'Send an event again (at most 5 times)', params, response: { 202: webhookEventEnvelope, ...errorResponses } },
+    schema: { tags, summary: 'Send an event again (at most 5 times); 202, the delivery is queued', params, body: redeliverBodySchema, response: { 202: webhookEventEnvelope, ...errorResponses } },
   }, async (request, reply) => {
     if (!UUID_PATTERN.test(request.params.id)) throw notFound()
     const event = await deliveries.redeliver(request.apiKey.id, request.params.id)

@@ -7,7 +7,7 @@ import { buildTestContext, createTestDatabase, eventually, json, ROTATIONS_PATH,
 let databaseUrl: string
 beforeAll(async () => { databaseUrl = await createTestDatabase() })
 
-const WHSEC = /^whsec_[A-Za-z0-9_-]{43}$/
+const WHSEC = /^whsec_[A-Za-z0-9+/]{43}=$/
 
 function operatorAction (ctx: TestContext, token: string, keyId: string, action: string, o: { body?: unknown; idempotencyKey?: string } = {}) {
   const body = 'body' in o ? o.body : { reason: 'x' }

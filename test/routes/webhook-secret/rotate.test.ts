@@ -24,7 +24,7 @@ describe('POST /v1/auth/api-keys/me/webhook-secret/rotate', () => {
     expect(Object.keys(body).sort()).toEqual(['_meta', 'data', 'webhookSecret'])
     expect(body.data).toEqual(body.webhookSecret)
     const { secret, rotatedAt, previousRetainedUntil, rotationId } = body.webhookSecret
-    expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/)
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/)
     expect(rotatedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
     expect(Date.parse(previousRetainedUntil) - Date.parse(rotatedAt)).toBe(7 * 86_400_000)
     expect(res.headers.location).toBe(`/v1/auth/api-keys/me/webhook-secret/rotations/${rotationId}`)

@@ -1,0 +1,3369 @@
+// Generated from /v1/openapi.json by `npm run client:types` (openapi-typescript). Do not edit.
+
+export interface paths {
+    "/v1/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The process is up */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            status: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Postgres and Redis answer, and the API is not shedding load */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            status: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every error code
+         * @description Answers HTML to `Accept: text/html`, Markdown to `Accept: text/markdown` (or at the `.md` path), JSON otherwise.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                code: string;
+                                type: string;
+                                status: number;
+                                title: string;
+                                when: string;
+                                fix: string;
+                                retrySafe: boolean;
+                            }[];
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/errors/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One error code: when it fires, why, how to fix it, its headers, related codes, whether a retry is safe
+         * @description Answers HTML to `Accept: text/html`, Markdown to `Accept: text/markdown` (or at the `.md` path), JSON otherwise.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                type: string;
+                                status: number;
+                                title: string;
+                                when: string;
+                                fix: string;
+                                retrySafe: boolean;
+                            };
+                            data: {
+                                code: string;
+                                type: string;
+                                status: number;
+                                title: string;
+                                when: string;
+                                fix: string;
+                                retrySafe: boolean;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/api-keys/me/webhook-secret/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the webhook signing secret
+         * @description Send an Idempotency-Key: a replay returns the same rotation and secret, never a second rotation. Without Prefer the request waits up to ROTATE_WAIT_DEFAULT_MS (25 s) and, if the rotation has not finished, answers 503 ROTATION_IN_PROGRESS: retry with the same key. Prefer: respond-async or wait=<seconds> asks for 202 with the rotation instead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 1-255 characters from [A-Za-z0-9_-:.]; a replay returns the same rotation */
+                    "idempotency-key"?: string;
+                    /** @description RFC 7240: respond-async, or wait=<seconds> (max 30); either asks for 202 while unfinished. Without it: wait up to 25 s, then 503 ROTATION_IN_PROGRESS */
+                    prefer?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            webhookSecret: {
+                                secret: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                rotatedAt: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                previousRetainedUntil: string;
+                                /** Format: uuid */
+                                rotationId: string;
+                            };
+                            data: {
+                                secret: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                rotatedAt: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                previousRetainedUntil: string;
+                                /** Format: uuid */
+                                rotationId: string;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Accepted and not finished: only for a request with Prefer: respond-async or wait=<seconds>. Location names the rotation. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rotation: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                                /** @description the new secret, only while held */
+                                secret: string | null;
+                            };
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                                /** @description the new secret, only while held */
+                                secret: string | null;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description ROTATION_IN_PROGRESS: not finished within the wait (no Prefer); retry after Retry-After with the same Idempotency-Key. DEPENDENCY_UNAVAILABLE: nothing changed; retry. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            /**
+                             * Format: uuid
+                             * @description ROTATION_IN_PROGRESS: the rotation, also in Location; retry with the same Idempotency-Key
+                             */
+                            rotationId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/api-keys/me/webhook-secret/rotations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a rotation; carries its new secret while held */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rotation: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                                /** @description the new secret, only while held */
+                                secret: string | null;
+                            };
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                                /** @description the new secret, only while held */
+                                secret: string | null;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/api-keys/me/webhook-secret/rotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List rotations, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                            }[];
+                            pagination: {
+                                cursor: string | null;
+                                hasMore: boolean;
+                                limit: number;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/api-keys/me/webhook-secret/rotations/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm the new secret is stored; the held copy is erased */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rotation: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                                /** @description the new secret, only while held */
+                                secret: string | null;
+                            };
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                                /** @description the new secret, only while held */
+                                secret: string | null;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/api-keys/me/webhook-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Webhook secret metadata (never the secret) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            webhookSecret: {
+                                secretVersion: number;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                cooldownEndsAt: string | null;
+                                webhookUrl: string | null;
+                            };
+                            data: {
+                                secretVersion: number;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                cooldownEndsAt: string | null;
+                                webhookUrl: string | null;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/api-keys/me/webhook-secret/test-delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a signed webhook.test event to your webhook URL
+         * @description sign: "current" lets you check that your verifier accepts the new secret alone before the previous one retires.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description both (current and, while its window is open, previous), current alone, or previous alone
+                         * @default both
+                         * @enum {string}
+                         */
+                        sign?: "both" | "current" | "previous";
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            event: {
+                                /**
+                                 * Format: uuid
+                                 * @description also sent as X-Kash-Event-Id
+                                 */
+                                id: string;
+                                /** @enum {string} */
+                                type: "webhook_secret.rotated" | "webhook_secret.rolled_back" | "webhook.test";
+                                /** @enum {string} */
+                                status: "none" | "pending" | "retrying" | "delivered" | "failed";
+                                /** @enum {string} */
+                                signWith: "both" | "current" | "previous";
+                                rotationId: string | null;
+                                attempts: number;
+                                redeliveries: number;
+                                lastStatusCode: number | null;
+                                lastError: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                createdAt: string;
+                                lastAttemptAt: string | null;
+                                deliveredAt: string | null;
+                                /** @description the JSON body delivered */
+                                payload: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description the same as type */
+                                eventType: string;
+                                /** Format: uuid */
+                                apiKeyId: string;
+                                /** @description always null: this service emits no trade events */
+                                tradeRequestId: null;
+                                /** @description the same as createdAt */
+                                emittedAt: string;
+                                /** @description when the event was handed to delivery (recorded and queued together, so createdAt); null when there was nothing to deliver to */
+                                outboxEmittedAt: string | null;
+                                /** @description the same as redeliveries */
+                                replayCount: number;
+                                lastDeliveredAt: string | null;
+                                deliveryAttempts: number;
+                                delivery: {
+                                    attempts: number;
+                                    lastAttemptedAt: string | null;
+                                    lastDeliveredAt: string | null;
+                                    lastStatusCode: number | null;
+                                    /** @description HTTP_<status>, TIMEOUT, ADDRESS_NOT_ALLOWED, INVALID_URL, a network error code (ECONNREFUSED, …) or another upper-case code */
+                                    lastFailureCode: string | null;
+                                    lastErrorMessage: string | null;
+                                    /** @description when the delivery failed for good */
+                                    terminalFailureAt: string | null;
+                                };
+                            };
+                            data: {
+                                /**
+                                 * Format: uuid
+                                 * @description also sent as X-Kash-Event-Id
+                                 */
+                                id: string;
+                                /** @enum {string} */
+                                type: "webhook_secret.rotated" | "webhook_secret.rolled_back" | "webhook.test";
+                                /** @enum {string} */
+                                status: "none" | "pending" | "retrying" | "delivered" | "failed";
+                                /** @enum {string} */
+                                signWith: "both" | "current" | "previous";
+                                rotationId: string | null;
+                                attempts: number;
+                                redeliveries: number;
+                                lastStatusCode: number | null;
+                                lastError: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                createdAt: string;
+                                lastAttemptAt: string | null;
+                                deliveredAt: string | null;
+                                /** @description the JSON body delivered */
+                                payload: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description the same as type */
+                                eventType: string;
+                                /** Format: uuid */
+                                apiKeyId: string;
+                                /** @description always null: this service emits no trade events */
+                                tradeRequestId: null;
+                                /** @description the same as createdAt */
+                                emittedAt: string;
+                                /** @description when the event was handed to delivery (recorded and queued together, so createdAt); null when there was nothing to deliver to */
+                                outboxEmittedAt: string | null;
+                                /** @description the same as redeliveries */
+                                replayCount: number;
+                                lastDeliveredAt: string | null;
+                                deliveryAttempts: number;
+                                delivery: {
+                                    attempts: number;
+                                    lastAttemptedAt: string | null;
+                                    lastDeliveredAt: string | null;
+                                    lastStatusCode: number | null;
+                                    /** @description HTTP_<status>, TIMEOUT, ADDRESS_NOT_ALLOWED, INVALID_URL, a network error code (ECONNREFUSED, …) or another upper-case code */
+                                    lastFailureCode: string | null;
+                                    lastErrorMessage: string | null;
+                                    /** @description when the delivery failed for good */
+                                    terminalFailureAt: string | null;
+                                };
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List events and their delivery status, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description one status, or several separated by commas (pending,retrying) */
+                    status?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: uuid
+                                 * @description also sent as X-Kash-Event-Id
+                                 */
+                                id: string;
+                                /** @enum {string} */
+                                type: "webhook_secret.rotated" | "webhook_secret.rolled_back" | "webhook.test";
+                                /** @enum {string} */
+                                status: "none" | "pending" | "retrying" | "delivered" | "failed";
+                                /** @enum {string} */
+                                signWith: "both" | "current" | "previous";
+                                rotationId: string | null;
+                                attempts: number;
+                                redeliveries: number;
+                                lastStatusCode: number | null;
+                                lastError: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                createdAt: string;
+                                lastAttemptAt: string | null;
+                                deliveredAt: string | null;
+                                /** @description the JSON body delivered */
+                                payload: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description the same as type */
+                                eventType: string;
+                                /** Format: uuid */
+                                apiKeyId: string;
+                                /** @description always null: this service emits no trade events */
+                                tradeRequestId: null;
+                                /** @description the same as createdAt */
+                                emittedAt: string;
+                                /** @description when the event was handed to delivery (recorded and queued together, so createdAt); null when there was nothing to deliver to */
+                                outboxEmittedAt: string | null;
+                                /** @description the same as redeliveries */
+                                replayCount: number;
+                                lastDeliveredAt: string | null;
+                                deliveryAttempts: number;
+                                delivery: {
+                                    attempts: number;
+                                    lastAttemptedAt: string | null;
+                                    lastDeliveredAt: string | null;
+                                    lastStatusCode: number | null;
+                                    /** @description HTTP_<status>, TIMEOUT, ADDRESS_NOT_ALLOWED, INVALID_URL, a network error code (ECONNREFUSED, …) or another upper-case code */
+                                    lastFailureCode: string | null;
+                                    lastErrorMessage: string | null;
+                                    /** @description when the delivery failed for good */
+                                    terminalFailureAt: string | null;
+                                };
+                            }[];
+                            pagination: {
+                                cursor: string | null;
+                                hasMore: boolean;
+                                limit: number;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One event and its delivery record */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            event: {
+                                /**
+                                 * Format: uuid
+                                 * @description also sent as X-Kash-Event-Id
+                                 */
+                                id: string;
+                                /** @enum {string} */
+                                type: "webhook_secret.rotated" | "webhook_secret.rolled_back" | "webhook.test";
+                                /** @enum {string} */
+                                status: "none" | "pending" | "retrying" | "delivered" | "failed";
+                                /** @enum {string} */
+                                signWith: "both" | "current" | "previous";
+                                rotationId: string | null;
+                                attempts: number;
+                                redeliveries: number;
+                                lastStatusCode: number | null;
+                                lastError: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                createdAt: string;
+                                lastAttemptAt: string | null;
+                                deliveredAt: string | null;
+                                /** @description the JSON body delivered */
+                                payload: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description the same as type */
+                                eventType: string;
+                                /** Format: uuid */
+                                apiKeyId: string;
+                                /** @description always null: this service emits no trade events */
+                                tradeRequestId: null;
+                                /** @description the same as createdAt */
+                                emittedAt: string;
+                                /** @description when the event was handed to delivery (recorded and queued together, so createdAt); null when there was nothing to deliver to */
+                                outboxEmittedAt: string | null;
+                                /** @description the same as redeliveries */
+                                replayCount: number;
+                                lastDeliveredAt: string | null;
+                                deliveryAttempts: number;
+                                delivery: {
+                                    attempts: number;
+                                    lastAttemptedAt: string | null;
+                                    lastDeliveredAt: string | null;
+                                    lastStatusCode: number | null;
+                                    /** @description HTTP_<status>, TIMEOUT, ADDRESS_NOT_ALLOWED, INVALID_URL, a network error code (ECONNREFUSED, …) or another upper-case code */
+                                    lastFailureCode: string | null;
+                                    lastErrorMessage: string | null;
+                                    /** @description when the delivery failed for good */
+                                    terminalFailureAt: string | null;
+                                };
+                            };
+                            data: {
+                                /**
+                                 * Format: uuid
+                                 * @description also sent as X-Kash-Event-Id
+                                 */
+                                id: string;
+                                /** @enum {string} */
+                                type: "webhook_secret.rotated" | "webhook_secret.rolled_back" | "webhook.test";
+                                /** @enum {string} */
+                                status: "none" | "pending" | "retrying" | "delivered" | "failed";
+                                /** @enum {string} */
+                                signWith: "both" | "current" | "previous";
+                                rotationId: string | null;
+                                attempts: number;
+                                redeliveries: number;
+                                lastStatusCode: number | null;
+                                lastError: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                createdAt: string;
+                                lastAttemptAt: string | null;
+                                deliveredAt: string | null;
+                                /** @description the JSON body delivered */
+                                payload: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description the same as type */
+                                eventType: string;
+                                /** Format: uuid */
+                                apiKeyId: string;
+                                /** @description always null: this service emits no trade events */
+                                tradeRequestId: null;
+                                /** @description the same as createdAt */
+                                emittedAt: string;
+                                /** @description when the event was handed to delivery (recorded and queued together, so createdAt); null when there was nothing to deliver to */
+                                outboxEmittedAt: string | null;
+                                /** @description the same as redeliveries */
+                                replayCount: number;
+                                lastDeliveredAt: string | null;
+                                deliveryAttempts: number;
+                                delivery: {
+                                    attempts: number;
+                                    lastAttemptedAt: string | null;
+                                    lastDeliveredAt: string | null;
+                                    lastStatusCode: number | null;
+                                    /** @description HTTP_<status>, TIMEOUT, ADDRESS_NOT_ALLOWED, INVALID_URL, a network error code (ECONNREFUSED, …) or another upper-case code */
+                                    lastFailureCode: string | null;
+                                    lastErrorMessage: string | null;
+                                    /** @description when the delivery failed for good */
+                                    terminalFailureAt: string | null;
+                                };
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/events/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send an event again (at most 5 times); 202, the delivery is queued */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            event: {
+                                /**
+                                 * Format: uuid
+                                 * @description also sent as X-Kash-Event-Id
+                                 */
+                                id: string;
+                                /** @enum {string} */
+                                type: "webhook_secret.rotated" | "webhook_secret.rolled_back" | "webhook.test";
+                                /** @enum {string} */
+                                status: "none" | "pending" | "retrying" | "delivered" | "failed";
+                                /** @enum {string} */
+                                signWith: "both" | "current" | "previous";
+                                rotationId: string | null;
+                                attempts: number;
+                                redeliveries: number;
+                                lastStatusCode: number | null;
+                                lastError: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                createdAt: string;
+                                lastAttemptAt: string | null;
+                                deliveredAt: string | null;
+                                /** @description the JSON body delivered */
+                                payload: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description the same as type */
+                                eventType: string;
+                                /** Format: uuid */
+                                apiKeyId: string;
+                                /** @description always null: this service emits no trade events */
+                                tradeRequestId: null;
+                                /** @description the same as createdAt */
+                                emittedAt: string;
+                                /** @description when the event was handed to delivery (recorded and queued together, so createdAt); null when there was nothing to deliver to */
+                                outboxEmittedAt: string | null;
+                                /** @description the same as redeliveries */
+                                replayCount: number;
+                                lastDeliveredAt: string | null;
+                                deliveryAttempts: number;
+                                delivery: {
+                                    attempts: number;
+                                    lastAttemptedAt: string | null;
+                                    lastDeliveredAt: string | null;
+                                    lastStatusCode: number | null;
+                                    /** @description HTTP_<status>, TIMEOUT, ADDRESS_NOT_ALLOWED, INVALID_URL, a network error code (ECONNREFUSED, …) or another upper-case code */
+                                    lastFailureCode: string | null;
+                                    lastErrorMessage: string | null;
+                                    /** @description when the delivery failed for good */
+                                    terminalFailureAt: string | null;
+                                };
+                            };
+                            data: {
+                                /**
+                                 * Format: uuid
+                                 * @description also sent as X-Kash-Event-Id
+                                 */
+                                id: string;
+                                /** @enum {string} */
+                                type: "webhook_secret.rotated" | "webhook_secret.rolled_back" | "webhook.test";
+                                /** @enum {string} */
+                                status: "none" | "pending" | "retrying" | "delivered" | "failed";
+                                /** @enum {string} */
+                                signWith: "both" | "current" | "previous";
+                                rotationId: string | null;
+                                attempts: number;
+                                redeliveries: number;
+                                lastStatusCode: number | null;
+                                lastError: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                createdAt: string;
+                                lastAttemptAt: string | null;
+                                deliveredAt: string | null;
+                                /** @description the JSON body delivered */
+                                payload: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description the same as type */
+                                eventType: string;
+                                /** Format: uuid */
+                                apiKeyId: string;
+                                /** @description always null: this service emits no trade events */
+                                tradeRequestId: null;
+                                /** @description the same as createdAt */
+                                emittedAt: string;
+                                /** @description when the event was handed to delivery (recorded and queued together, so createdAt); null when there was nothing to deliver to */
+                                outboxEmittedAt: string | null;
+                                /** @description the same as redeliveries */
+                                replayCount: number;
+                                lastDeliveredAt: string | null;
+                                deliveryAttempts: number;
+                                delivery: {
+                                    attempts: number;
+                                    lastAttemptedAt: string | null;
+                                    lastDeliveredAt: string | null;
+                                    lastStatusCode: number | null;
+                                    /** @description HTTP_<status>, TIMEOUT, ADDRESS_NOT_ALLOWED, INVALID_URL, a network error code (ECONNREFUSED, …) or another upper-case code */
+                                    lastFailureCode: string | null;
+                                    lastErrorMessage: string | null;
+                                    /** @description when the delivery failed for good */
+                                    terminalFailureAt: string | null;
+                                };
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/api-keys/me/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit events of your key, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                at: string;
+                                /** @enum {string} */
+                                actorType: "customer" | "operator" | "system";
+                                actor: string;
+                                action: string;
+                                apiKeyId: string | null;
+                                rotationId: string | null;
+                                requestId: string | null;
+                                sourceIp: string | null;
+                                reason: string | null;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            pagination: {
+                                cursor: string | null;
+                                hasMore: boolean;
+                                limit: number;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/api-keys/{keyId}/webhook-secret/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Roll back: current := previous within its window; the failed secret is discarded, dual-signing stops */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 1-255 characters from [A-Za-z0-9_-:.]; a replay returns the same rotation */
+                    "idempotency-key"?: string;
+                    /** @description RFC 7240: respond-async, or wait=<seconds> (max 30); either asks for 202 while unfinished. Without it: wait up to 25 s, then 503 ROTATION_IN_PROGRESS */
+                    prefer?: string;
+                };
+                path: {
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description why; recorded in the audit trail */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rotation: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                                /** @description the new secret, only while held */
+                                secret: string | null;
+                            };
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                                /** @description the new secret, only while held */
+                                secret: string | null;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rotation: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                                /** @description the new secret, only while held */
+                                secret: string | null;
+                            };
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                                /** @description the new secret, only while held */
+                                secret: string | null;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/api-keys/{keyId}/webhook-secret/recover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Recovery rotation: a fresh current, previous kept and its window restarted; not blocked by the cooldown */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 1-255 characters from [A-Za-z0-9_-:.]; a replay returns the same rotation */
+                    "idempotency-key"?: string;
+                    /** @description RFC 7240: respond-async, or wait=<seconds> (max 30); either asks for 202 while unfinished. Without it: wait up to 25 s, then 503 ROTATION_IN_PROGRESS */
+                    prefer?: string;
+                };
+                path: {
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description why; recorded in the audit trail */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rotation: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                                /** @description the new secret, only while held */
+                                secret: string | null;
+                            };
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                                /** @description the new secret, only while held */
+                                secret: string | null;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rotation: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                                /** @description the new secret, only while held */
+                                secret: string | null;
+                            };
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                                /** @description the new secret, only while held */
+                                secret: string | null;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/api-keys/{keyId}/webhook-secret/expire-previous": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Expire the previous secret now (it leaked); dual-signing stops */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 1-255 characters from [A-Za-z0-9_-:.]; a replay returns the same rotation */
+                    "idempotency-key"?: string;
+                    /** @description RFC 7240: respond-async, or wait=<seconds> (max 30); either asks for 202 while unfinished. Without it: wait up to 25 s, then 503 ROTATION_IN_PROGRESS */
+                    prefer?: string;
+                };
+                path: {
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description why; recorded in the audit trail */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rotation: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                                /** @description the new secret, only while held */
+                                secret: string | null;
+                            };
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                                /** @description the new secret, only while held */
+                                secret: string | null;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rotation: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                                /** @description the new secret, only while held */
+                                secret: string | null;
+                            };
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                                /** @description the new secret, only while held */
+                                secret: string | null;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/rotations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An operator action or rotation; a recovery carries its new secret while held */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rotation: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                                /** @description the new secret, only while held */
+                                secret: string | null;
+                            };
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                                /** @description the new secret, only while held */
+                                secret: string | null;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/rotations/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The recovered secret was handed over: erase the held copy */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rotation: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                                /** @description the new secret, only while held */
+                                secret: string | null;
+                            };
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                idempotencyKey: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                requestedAt: string;
+                                completedAt: string | null;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether the service still holds the new secret for you to fetch */
+                                secretHeld: boolean;
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                secretFirstDeliveredAt: string | null;
+                                secretAvailableUntil: string | null;
+                                secretErasedAt: string | null;
+                                secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                error: {
+                                    code: string;
+                                    title: string;
+                                    detail: string;
+                                    retryAfter: number | null;
+                                } | null;
+                                /** @description the new secret, only while held */
+                                secret: string | null;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/api-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A key: metadata, secret version, window, last rotations; never a secret */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            apiKey: {
+                                /** Format: uuid */
+                                id: string;
+                                ownerId: string;
+                                env: string;
+                                keyPrefix: string;
+                                scopes: string[];
+                                ipAllowlist: string[];
+                                webhookUrl: string | null;
+                                secretVersion: number;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether a previous secret is in force (dual-signing) */
+                                previousHeld: boolean;
+                                cooldownEndsAt: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                createdAt: string;
+                                expiresAt: string | null;
+                                revokedAt: string | null;
+                                recentRotations: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** @enum {string} */
+                                    kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                    /** @enum {string} */
+                                    status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                    idempotencyKey: string | null;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    requestedAt: string;
+                                    completedAt: string | null;
+                                    rotatedAt: string | null;
+                                    previousRetainedUntil: string | null;
+                                    /** @description whether the service still holds the new secret for you to fetch */
+                                    secretHeld: boolean;
+                                    /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                    secretFirstDeliveredAt: string | null;
+                                    secretAvailableUntil: string | null;
+                                    secretErasedAt: string | null;
+                                    secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                    error: {
+                                        code: string;
+                                        title: string;
+                                        detail: string;
+                                        retryAfter: number | null;
+                                    } | null;
+                                }[];
+                            };
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                ownerId: string;
+                                env: string;
+                                keyPrefix: string;
+                                scopes: string[];
+                                ipAllowlist: string[];
+                                webhookUrl: string | null;
+                                secretVersion: number;
+                                rotatedAt: string | null;
+                                previousRetainedUntil: string | null;
+                                /** @description whether a previous secret is in force (dual-signing) */
+                                previousHeld: boolean;
+                                cooldownEndsAt: string | null;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                createdAt: string;
+                                expiresAt: string | null;
+                                revokedAt: string | null;
+                                recentRotations: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** @enum {string} */
+                                    kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                    /** @enum {string} */
+                                    status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
+                                    idempotencyKey: string | null;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    requestedAt: string;
+                                    completedAt: string | null;
+                                    rotatedAt: string | null;
+                                    previousRetainedUntil: string | null;
+                                    /** @description whether the service still holds the new secret for you to fetch */
+                                    secretHeld: boolean;
+                                    /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                    secretFirstDeliveredAt: string | null;
+                                    secretAvailableUntil: string | null;
+                                    secretErasedAt: string | null;
+                                    secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
+                                    error: {
+                                        code: string;
+                                        title: string;
+                                        detail: string;
+                                        retryAfter: number | null;
+                                    } | null;
+                                }[];
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit trail, newest first, optionally for one key */
+        get: {
+            parameters: {
+                query?: {
+                    apiKeyId?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                at: string;
+                                /** @enum {string} */
+                                actorType: "customer" | "operator" | "system";
+                                actor: string;
+                                action: string;
+                                apiKeyId: string | null;
+                                rotationId: string | null;
+                                requestId: string | null;
+                                sourceIp: string | null;
+                                reason: string | null;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            pagination: {
+                                cursor: string | null;
+                                hasMore: boolean;
+                                limit: number;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/console.css": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/keys/{keyId}/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    keyId: string;
+                    action: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/rotations/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export type operations = Record<string, never>;

@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto'
+import createClient from 'openapi-fetch'
+import { RotationClientError } from './errors.js'
+import type { paths } from './openapi-types.js'
+import { checkStateOwner, clearState, keyFingerprint, normalizeApiUrl, readState, writeState, type RotationState } from './state-file.js'
+
+const ROTATE = '/v1/auth/api-keys/me/webhook-secret/rotate'
+const ROTATION = '/v1/auth/api-keys/me/webhook-secret/rotations/{id}'
+const ACKNOWLEDGE = '/v1/auth/api-keys/me/webhook-secret/rotations/{id}/acknowledge'
+const UUID_AT_END = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i
+
+export interface RotationClientOptions {
+  apiUrl: string
+  apiKey: string
+  /** One request's timeout; past it the request is replayed with the same Idempotency-Key (default 40 s, above the service's longest wait). */
+  requestTimeoutMs?: number
+  /** How long to keep retrying timeouts, 5xx and network errors before giving up (default 15 min). */
+  giveUpAfterMs?: number
+  fetch?: typeof globalThis.fetch
+}
+
+export interface RotatedSecret { secret: string; rotationId: string; rotatedAt: string; previousRetainedUntil: string }
+
+export interface RotateSecretOptions {
+  /** Where the Idempotency-Key of an unfinished rotation is kept (never a secret). */
+  stateFile: string
+  /** Store the secret durably; it is acknowledged (and the service's copy erased) once this resolves. */
+  onSecret: (secret: RotatedSecret) => Promise<void> | void
+}
+
+type Problem = { code?: string; detail?: string; rotationId?: string; secretRecoverable?: boolean }
+type Answer = { status: number; headers: Headers; body: any }
+type Wait = { retryAfterMs: number }
+type Step = { done: RotatedSecret } | { follow: string }
+const isWait = (v: unknown): v is Wait => typeof v === 'object' && v !== null && 'retryAfterMs' in v
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+function retryAfterMs (headers: Headers, fallbackMs: number) {
+  const seconds = Number(headers.get('retry-after'))
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, 30_000) : fallbackMs
+}
+
+function refusal (answer: Answer): RotationClientError {
+  const p = (answer.body ?? {}) as Problem
+  return new RotationClientError(p.code ?? `HTTP_${answer.status}`, p.detail ?? `the service answered ${answer.status}`, {
+    status: answer.status,
+    ...(p.rotationId ? { rotationId: p.rotationId } : {}),
+    ...(answer.headers.has('retry-after') ? { retryAfterSeconds: Number(answer.headers.get('retry-after')) } : {}),
+  })
+}
+
+const transient = (status: number) => status === 408 || status >= 500
+
+/**
+ * A client of the rotation API that cannot lose a secret: the Idempotency-Key is on disk before
+ * the first request, every failure that could hide an answer (timeout, 5xx, crash, restart) is
+ * answered by replaying it, and the state is cleared only after the caller stored the secret and
+ * the service erased its copy.
+ */
+export function createRotationClient (options: RotationClientOptions) {
+  const apiUrl = normalizeApiUrl(options.apiUrl)
+  const fingerprint = keyFingerprint(options.apiKey)
+  const requestTimeoutMs = options.requestTimeoutMs ?? 40_000
+  const giveUpAfterMs = options.giveUpAfterMs ?? 15 * 60_000
+  const client = createClient<paths>({ baseUrl: apiUrl, headers: { 'x-api-key': options.apiKey }, ...(options.fetch ? { fetch: options.fetch } : {}) })
+
+  /** One request; undefined when no answer came (timeout, network error): the caller replays. */
+  async function call (run: (signal: AbortSignal) => Promise<{ response: Response; data?: unknown; error?: unknown }>): Promise<Answer | undefined> {
+    try {
+      const { response, data, error } = await run(AbortSignal.timeout(requestTimeoutMs))
+      return { status: response.status, headers: response.headers, body: data ?? error }
+    } catch {
+      return undefined
+    }
+  }
+
+  async function retrying<T> (what: string, attempt: () => Promise<T | Wait>): Promise<T> {
+    const deadline = Date.now() + giveUpAfterMs
+    for (;;) {
+      const result = await attempt()
+      if (!isWait(result)) return result
+      if (Date.now() + result.retryAfterMs > deadline) {
+        throw new RotationClientError('SERVICE_UNAVAILABLE', `${what}: no answer for ${Math.round(giveUpAfterMs / 1000)} s; run again with the same state file to continue.`)
+      }
+      await sleep(result.retryAfterMs)
+    }
+  }
+  const backoff = (n: number) => Math.min(1000 * 2 ** n, 10_000)
+
+  async function startOrResume (stateFile: string): Promise<RotationState> {
+    const existing = await readState(stateFile)
+    if (existing) {
+      checkStateOwner(existing, apiUrl, fingerprint, stateFile)
+      return existing
+    }
+    const state: RotationState = { version: 1, apiUrl, keyFingerprint: fingerprint, idempotencyKey: randomUUID(), startedAt: new Date().toISOString() }
+    await writeState(stateFile, state)
+    return state
+  }
+
+  /** Polls a rotation until it has a secret, or says why it never will. */
+  function follow (rotationId: string): Promise<RotatedSecret | 'replay'> {
+    let n = 0
+    return retrying<RotatedSecret | 'replay'>(`rotation ${rotationId}`, async () => {
+      const answer = await call((signal) => client.GET(ROTATION, { params: { path: { id: rotationId } }, signal }))
+      if (answer === undefined || transient(answer.status)) return { retryAfterMs: answer ? retryAfterMs(answer.headers, backoff(n++)) : backoff(n++) }
+      if (answer.status !== 200) throw refusal(answer)
+      const rotation = answer.body.rotation as NonNullable<paths[typeof ROTATION]['get']['responses'][200]['content']['application/json']>['rotation']
+      if (rotation.status === 'queued' || rotation.status === 'processing') return { retryAfterMs: retryAfterMs(answer.headers, 1000) }
+      // A rejected rotation holds no key: replaying ours gets the service's current answer.
+      if (rotation.status === 'rejected') return 'replay'
+      if (rotation.status === 'failed') {
+        throw new RotationClientError(rotation.error?.code ?? 'ROTATION_FAILED', rotation.error?.detail ?? 'the rotation failed', { rotationId })
+      }
+      if (rotation.secret === null || rotation.rotatedAt === null || rotation.previousRetainedUntil === null) {
+        throw new RotationClientError('WEBHOOK_SECRET_NO_LONGER_HELD',
+          `rotation ${rotationId} succeeded but its secret is no longer held (${rotation.secretErasedReason ?? 'not yours to fetch'}); do not rotate again: ask support for a recovery rotation.`, { rotationId })
+      }
+      return { secret: rotation.secret, rotationId, rotatedAt: rotation.rotatedAt, previousRetainedUntil: rotation.previousRetainedUntil }
+    })
+  }
+
+  function locatedRotation (answer: Answer) {
+    return UUID_AT_END.exec(answer.headers.get('location') ?? '')?.[1]
+  }
+
+  async function rotateOnce (idempotencyKey: string, n: number): Promise<Step | Wait> {
+    const answer = await call((signal) => client.POST(ROTATE, { params: { header: { 'idempotency-key': idempotencyKey } }, body: {}, signal }))
+    if (answer === undefined) return { retryAfterMs: backoff(n) }
+    if (answer.status === 200) return { done: { ...answer.body.webhookSecret } as RotatedSecret }
+    if (answer.status === 202) return { follow: answer.body.rotation.id as string }
+    // 503 with a Location: the rotation is under way (ROTATION_IN_PROGRESS); without, a dependency is down.
+    const located = locatedRotation(answer)
+    if (answer.status === 503 && located !== undefined) return { follow: located }
+    if (transient(answer.status)) return { retryAfterMs: retryAfterMs(answer.headers, backoff(n)) }
+    const problem = (answer.body ?? {}) as Problem
+    if (problem.code === 'WEBHOOK_SECRET_ROTATION_COOLDOWN' && problem.secretRecoverable === true && problem.rotationId) {
+      return { follow: problem.rotationId }
+    }
+    if (problem.code === 'RATE_LIMIT_EXCEEDED') return { retryAfterMs: retryAfterMs(answer.headers, 1000) }
+    throw refusal(answer)
+  }
+
+  async function obtain (idempotencyKey: string): Promise<RotatedSecret> {
+    let n = 0
+    for (;;) {
+      const step = await retrying<Step>('rotate', () => rotateOnce(idempotencyKey, n++))
+      if ('done' in step) return step.done
+      const followed = await follow(step.follow)
+      if (followed !== 'replay') return followed
+    }
+  }
+
+  async function acknowledge (rotationId: string) {
+    let n = 0
+    await retrying<true>(`acknowledge ${rotationId}`, async () => {
+      const answer = await call((signal) => client.POST(ACKNOWLEDGE, { params: { path: { id: rotationId } }, signal }))
+      if (answer === undefined || transient(answer.status)) return { retryAfterMs: answer ? retryAfterMs(answer.headers, backoff(n++)) : backoff(n++) }
+      if (answer.status !== 200) throw refusal(answer)
+      return true
+    })
+  }
+
+  /** Rotates (or finishes the rotation the state file records), hands the secret over, acknowledges, clears the state. */
+  async function rotateSecret ({ stateFile, onSecret }: RotateSecretOptions): Promise<Omit<RotatedSecret, 'secret'>> {
+    const state = await startOrResume(stateFile)
+    const rotated = await obtain(state.idempotencyKey)
+    await onSecret(rotated)
+    await acknowledge(rotated.rotationId)
+    await clearState(stateFile)
+    const { secret: _handedOver, ...rest } = rotated
+    return rest
+  }
+
+  return { rotateSecret }
+}
+
+export type RotationClient = ReturnType<typeof createRotationClient>
