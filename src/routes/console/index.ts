@@ -120,7 +120,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleRoutesOptions> = async (ap
     const [rotations, audit, events] = await Promise.all([
       listRotations(pool, key.id, { limit: 10, after: null }, config.IDEMPOTENCY_RETENTION_SECONDS),
       listAuditEvents(pool, { apiKeyId: key.id, limit: 20, beforeId: null }),
-      listWebhookEvents(pool, key.id, { limit: 10, status: null, after: null }),
+      listWebhookEvents(pool, key.id, { limit: 10, statuses: null, after: null }),
     ])
     const done = request.query.done
     const notice = done !== undefined && done in ACTIONS ? `${ACTIONS[done as ConsoleAction].label}: done.` : done === 'acknowledged' ? 'Handed over: the held copy of the secret is erased.' : undefined
