@@ -56,7 +56,11 @@ describe('GET /metrics', () => {
     await receiver.waitFor(1)
     const text = await eventually(async () => {
       const t = await scrape(ctx, operator.token)
-      return (sample(t, 'webhook_rotation_delivery_attempts_total', { outcome: 'delivered' }) ?? 0) >= 1 ? t : undefined
+      // The delivered mark is written once the response has been sent (issue 12), so it may land
+      // a moment after the response, as the delivery may.
+      const delivered = (sample(t, 'webhook_rotation_delivery_attempts_total', { outcome: 'delivered' }) ?? 0) >= 1
+      const marked = sample(t, 'webhook_rotation_held_secrets', { kind: 'customer', fetched: 'true' }) === 1
+      return delivered && marked ? t : undefined
     })
 
     expect(sample(text, 'http_request_duration_seconds_count', ROTATE_ROUTE)).toBe(1)
