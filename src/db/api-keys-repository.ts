@@ -144,11 +144,16 @@ export interface RotationGate {
   currentSecretDelivered: boolean
 }
 
-/** The gate of the key whose id is the SQL `keyId`, with the cooldown seconds in `cooldown` (a `$n`). */
+/**
+ * The gate of the key whose id is the SQL `keyId`, with the cooldown seconds in `cooldown` (a `$n`).
+ * Retry-After counts from clock_timestamp(): when this runs in a transaction that waited on the
+ * winning rotation's lock, now() is older than that rotation's own now(), and would give 61 s.
+ */
 export function rotationGateQuery (keyId: string, cooldown: string) {
   return `select k.webhook_secret is not null as "webhookConfigured",
             coalesce(k.secret_rotated_at + make_interval(secs => ${cooldown}::int) > now(), false) as "cooldownActive",
-            greatest(1, ceil(extract(epoch from k.secret_rotated_at + make_interval(secs => ${cooldown}::int) - now())))::int
+            least(${cooldown}::int, greatest(1, ceil(extract(epoch from
+              k.secret_rotated_at + make_interval(secs => ${cooldown}::int) - clock_timestamp()))))::int
               as "retryAfterSeconds",
             k.last_rotation_id as "lastRotationId",
             coalesce(r.held_secret is not null and r.secret_available_until > now(), false) as "secretRecoverable",

@@ -41,6 +41,8 @@ export interface RotationRow {
 
 // Reads compute two things from Postgres time: whether the idempotency key has expired and, via
 // `secret_available_until`, whether a held secret is still held (the sweeper erases it for good).
+// Retry-After counts from clock_timestamp(), not now(): a transaction that began before the
+// winning rotation committed has a now() earlier than that rotation's, which would make it 61 s.
 const COLUMNS = `
   id, api_key_id as "apiKeyId", kind, idempotency_key as "idempotencyKey",
   request_fingerprint as "requestFingerprint", status, error_code as "errorCode",
@@ -53,7 +55,7 @@ const COLUMNS = `
   secret_erased_at as "secretErasedAt", secret_erased_reason as "secretErasedReason",
   actor, reason, request_id as "requestId", host(source_ip) as "sourceIp",
   requested_at as "requestedAt", completed_at as "completedAt",
-  greatest(1, ceil(extract(epoch from retry_after_at - now())))::int as "retryAfterSeconds",
+  greatest(1, ceil(extract(epoch from retry_after_at - clock_timestamp())))::int as "retryAfterSeconds",
   requested_at + make_interval(secs => $RETENTION::int) <= now() as "idempotencyExpired",
   ((extract(epoch from requested_at) * 1000000)::bigint)::text as "sortKey"`
 
