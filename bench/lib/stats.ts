@@ -8,6 +8,16 @@ export interface RunStats {
   statuses: Record<string, number>
 }
 
+/** Answers other than `status` (503s while shedding load, errors): "2 × 503, 1 × error:…", or '' when none. */
+export function unexpectedAnswers (stats: RunStats, status: string) {
+  return Object.entries(stats.statuses).filter(([s]) => s !== status).map(([s, n]) => `${n} × ${s}`).join(', ')
+}
+
+/** Per second, counting only answers with `status`: a fast 503 is not throughput. */
+export function ratePer (stats: RunStats, status: string) {
+  return stats.seconds > 0 ? (stats.statuses[status] ?? 0) / stats.seconds : 0
+}
+
 export function summarize (latencies: number[], seconds: number, statuses: Record<string, number>): RunStats {
   const sorted = [...latencies].sort((a, b) => a - b)
   const pct = (p: number) => sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!
