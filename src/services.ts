@@ -18,6 +18,9 @@ export type Role = 'all' | 'api' | 'worker'
  */
 export async function startServices (config: Config, log: Logger, role: Role) {
   const pool = createPool(config.DATABASE_URL, log, { max: config.DATABASE_POOL_SIZE })
+  // With --role all the workers get a pool of their own: their transactions cannot take the API's
+  // connections, and the API's load shedding counts only requests waiting for a connection.
+  const workerPool = role === 'all' ? createPool(config.DATABASE_URL, log, { max: config.DATABASE_POOL_SIZE }) : pool
   const redisClients: ReturnType<typeof createRedis>[] = []
   const queueSets: Queues[] = []
   let app: App | undefined
@@ -36,6 +39,7 @@ export async function startServices (config: Config, log: Logger, role: Role) {
       await Promise.allSettled(queueSets.map(closeQueues))
       await Promise.allSettled(redisClients.map((r) => r.quit().catch(() => r.disconnect())))
       await pool.end()
+      if (workerPool !== pool) await workerPool.end()
     })()
     return closing
   }
@@ -58,7 +62,7 @@ export async function startServices (config: Config, log: Logger, role: Role) {
       address = await app.listen({ port: config.PORT, host: config.HOST })
     }
     if (role !== 'api') {
-      workers = startWorkers({ config, pool, connection: redis('worker'), queues: queues(), log, metrics })
+      workers = startWorkers({ config, pool: workerPool, connection: redis('worker'), queues: queues(), log, metrics })
     }
     if (config.METRICS_PORT !== undefined) {
       metricsServer = await startMetricsServer(metrics, { port: config.METRICS_PORT, host: config.METRICS_HOST, log })

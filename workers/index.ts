@@ -50,7 +50,7 @@ export function startWorkers ({ config, pool, connection, queues, log, afterComm
 
   const rotations = new Worker<RotationJobData, RotationJobResult>(ROTATION_QUEUE, createRotateProcessor({
     pool,
-    rule: instrumentRotationRule(createRotationRule({ pool, config, secretBox }), { metrics, pool, log: workerLog }),
+    rule: instrumentRotationRule(createRotationRule({ pool, config, secretBox }), { metrics }),
     log: workerLog,
     enqueueDelivery: (event) => withTimeout(enqueueDelivery(queues.deliveries, event), ENQUEUE_TIMEOUT_MS),
     afterCommit,

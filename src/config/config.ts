@@ -78,7 +78,7 @@ export const configSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   QUEUE_PREFIX: z.string().min(1).default('{rotation}'),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(16),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(32),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
   WORKER_LOCK_DURATION_MS: ms(30000),
   WORKER_STALLED_INTERVAL_MS: ms(30000),

@@ -74,8 +74,9 @@ export async function findApiKeyByHash (q: Queryable, keyHash: Buffer): Promise<
  * key, then locks that source rotation) deadlocked under load.
  */
 export async function lockApiKeyForRotation (q: Queryable, id: string, cooldownSeconds: number): Promise<ApiKeyForRotation> {
-  const { rows } = await q.query<ApiKeyForRotation>(
-    `select id, webhook_url as "webhookUrl", webhook_secret as "webhookSecret",
+  const { rows } = await q.query<ApiKeyForRotation>({
+    name: 'lock-api-key-for-rotation',
+    text: `select id, webhook_url as "webhookUrl", webhook_secret as "webhookSecret",
             webhook_secret_previous as "webhookSecretPrevious",
             previous_retained_until as "previousRetainedUntil",
             coalesce(previous_retained_until > now(), false) as "previousInWindow",
@@ -86,8 +87,8 @@ export async function lockApiKeyForRotation (q: Queryable, id: string, cooldownS
             current_secret_rotation_id as "currentSecretRotationId"
      from api_keys where id = $1::uuid
      for no key update`,
-    [id, cooldownSeconds]
-  )
+    values: [id, cooldownSeconds],
+  })
   if (!rows[0]) throw new Error(`api key ${id} vanished`)
   return rows[0]
 }
@@ -109,8 +110,9 @@ export interface SecretSlots {
 
 /** Writes a key's secret slots; the caller holds the row lock (lockApiKeyForRotation). */
 export async function writeSecretSlots (q: Queryable, id: string, slots: SecretSlots) {
-  const { rows } = await q.query<{ rotatedAt: Date; previousRetainedUntil: Date | null; secretVersion: number }>(
-    `update api_keys
+  const { rows } = await q.query<{ rotatedAt: Date; previousRetainedUntil: Date | null; secretVersion: number }>({
+    name: 'write-secret-slots',
+    text: `update api_keys
      set webhook_secret = $2::text,
          webhook_secret_previous = $3::text,
          previous_retained_until = case when $3::text is null then null
@@ -125,9 +127,9 @@ export async function writeSecretSlots (q: Queryable, id: string, slots: SecretS
      where id = $1::uuid
      returning now() as "rotatedAt", previous_retained_until as "previousRetainedUntil",
                secret_version as "secretVersion"`,
-    [id, slots.current, slots.previous, slots.previousWindow === 'keep' ? null : slots.previousWindow.restartSeconds,
-      slots.startsCooldown, slots.rotationId, slots.bumpsVersion, slots.currentSource]
-  )
+    values: [id, slots.current, slots.previous, slots.previousWindow === 'keep' ? null : slots.previousWindow.restartSeconds,
+      slots.startsCooldown, slots.rotationId, slots.bumpsVersion, slots.currentSource],
+  })
   return rows[0]!
 }
 

@@ -15,11 +15,12 @@ export interface AuditEvent {
 
 /** Audit rows are written in the same transaction as the change they record. */
 export async function insertAuditEvent (q: Queryable, e: AuditEvent) {
-  await q.query(
-    `insert into audit_events (actor_type, actor, action, api_key_id, rotation_id, request_id, source_ip, reason, details)
+  await q.query({
+    name: 'insert-audit-event',
+    text: `insert into audit_events (actor_type, actor, action, api_key_id, rotation_id, request_id, source_ip, reason, details)
      values ($1::text, $2::text, $3::text, $4::uuid, $5::uuid, $6::text, $7::inet, $8::text, $9::jsonb)`,
-    [e.actorType, e.actor, e.action, e.apiKeyId ?? null, e.rotationId ?? null, e.requestId ?? null, e.sourceIp ?? null, e.reason ?? null, JSON.stringify(e.details ?? {})]
-  )
+    values: [e.actorType, e.actor, e.action, e.apiKeyId ?? null, e.rotationId ?? null, e.requestId ?? null, e.sourceIp ?? null, e.reason ?? null, JSON.stringify(e.details ?? {})],
+  })
 }
 
 export interface AuditEventRow {

@@ -15,13 +15,3 @@ export async function countHeldSecrets (db: Queryable): Promise<HeldSecretCount[
      group by 1, 2`, ['1 hour'])
   return rows
 }
-
-export interface RotationTiming { kind: string; status: string; latencySeconds: number | null }
-
-/** A finished rotation's kind, status and request-to-completion latency, in Postgres time. */
-export async function rotationTiming (db: Queryable, rotationId: string): Promise<RotationTiming | undefined> {
-  const { rows: [row] } = await db.query<RotationTiming>(
-    `select kind, status, extract(epoch from completed_at - requested_at)::float8 as "latencySeconds"
-     from webhook_secret_rotations where id = $1::uuid`, [rotationId])
-  return row
-}

@@ -1,3 +1,4 @@
+import type { AuditEvent } from './audit-repository.js'
 import type { Queryable } from './pool.js'
 
 export type RotationKind = 'customer' | 'operator_recover' | 'operator_rollback' | 'operator_expire_previous'
@@ -37,6 +38,8 @@ export interface RotationRow {
   idempotencyExpired: boolean
   /** Opaque position for cursor pagination (microseconds since epoch of requested_at). */
   sortKey: string
+  /** A held secret whose hold has run out but is not erased (and audited) yet: settle before showing it. */
+  holdLapsed: boolean
 }
 
 // Reads compute two things from Postgres time: whether the idempotency key has expired and, via
@@ -56,6 +59,7 @@ const COLUMNS = `
   actor, reason, request_id as "requestId", host(source_ip) as "sourceIp",
   requested_at as "requestedAt", completed_at as "completedAt",
   greatest(1, ceil(extract(epoch from retry_after_at - clock_timestamp())))::int as "retryAfterSeconds",
+  coalesce(held_secret is not null and secret_available_until <= now(), false) as "holdLapsed",
   requested_at + make_interval(secs => $RETENTION::int) <= now() as "idempotencyExpired",
   ((extract(epoch from requested_at) * 1000000)::bigint)::text as "sortKey"`
 
@@ -78,15 +82,16 @@ export interface NewRotation {
 
 /** Inserts a queued rotation; undefined when the idempotency key is already taken. */
 export async function insertRotation (q: Queryable, r: NewRotation, retentionSeconds: number): Promise<RotationRow | undefined> {
-  const { rows } = await q.query<RotationRow>(
-    `insert into webhook_secret_rotations
+  const { rows } = await q.query<RotationRow>({
+    name: 'insert-rotation',
+    text: `insert into webhook_secret_rotations
        (id, api_key_id, kind, idempotency_key, request_fingerprint, status, actor, reason, request_id, source_ip)
      values ($1::uuid, $2::uuid, $3::text, $4::text, $5::text, 'queued', $6::text, $7::text, $8::text, $9::inet)
      on conflict (api_key_id, idempotency_key) where idempotency_key is not null and status <> 'rejected'
      do nothing
      returning ${columns(10)}`,
-    [r.id, r.apiKeyId, r.kind, r.idempotencyKey, r.requestFingerprint, r.actor, r.reason, r.requestId, r.sourceIp, retentionSeconds]
-  )
+    values: [r.id, r.apiKeyId, r.kind, r.idempotencyKey, r.requestFingerprint, r.actor, r.reason, r.requestId, r.sourceIp, retentionSeconds],
+  })
   return rows[0]
 }
 
@@ -102,10 +107,11 @@ export async function findRotation (q: Queryable, id: string, apiKeyId: string |
 }
 
 export async function lockRotation (q: Queryable, id: string, retentionSeconds: number) {
-  const { rows } = await q.query<RotationRow>(
-    `select ${columns(2)} from webhook_secret_rotations where id = $1::uuid for update`,
-    [id, retentionSeconds]
-  )
+  const { rows } = await q.query<RotationRow>({
+    name: 'lock-rotation',
+    text: `select ${columns(2)} from webhook_secret_rotations where id = $1::uuid for update`,
+    values: [id, retentionSeconds],
+  })
   return rows[0]
 }
 
@@ -120,12 +126,13 @@ export async function readRotationStatus (q: Queryable, id: string): Promise<Rot
 
 /** Visible progress only; the rotation rule itself runs in one later transaction. */
 export async function markProcessing (q: Queryable, id: string) {
-  await q.query(
-    `update webhook_secret_rotations
+  await q.query({
+    name: 'mark-processing',
+    text: `update webhook_secret_rotations
      set status = 'processing', started_at = coalesce(started_at, now()), attempts = attempts + 1, updated_at = now()
      where id = $1::uuid and status in ('queued', 'processing')`,
-    [id]
-  )
+    values: [id],
+  })
 }
 
 export interface RotationSuccess {
@@ -138,15 +145,18 @@ export interface RotationSuccess {
 }
 
 export async function markSucceeded (q: Queryable, id: string, s: RotationSuccess) {
-  await q.query(
-    `update webhook_secret_rotations
+  const { rows } = await q.query<{ latencySeconds: number }>({
+    name: 'mark-succeeded',
+    text: `update webhook_secret_rotations
      set status = 'succeeded', rotated_at = $2::timestamptz, previous_retained_until = $3::timestamptz,
          secret_version = $4::int, held_secret = $5::text,
          secret_available_until = case when $5::text is not null then now() + make_interval(secs => $6::int) end,
          completed_at = now(), updated_at = now()
-     where id = $1::uuid`,
-    [id, s.rotatedAt, s.previousRetainedUntil, s.secretVersion, s.heldSecret, s.holdSeconds]
-  )
+     where id = $1::uuid
+     returning extract(epoch from completed_at - requested_at)::float8 as "latencySeconds"`,
+    values: [id, s.rotatedAt, s.previousRetainedUntil, s.secretVersion, s.heldSecret, s.holdSeconds],
+  })
+  return rows[0]!.latencySeconds
 }
 
 export async function markRefused (
@@ -154,31 +164,44 @@ export async function markRefused (
   id: string,
   r: { status: 'rejected' | 'failed'; errorCode: string; errorDetail: string; retryAfterAt?: Date | null; cooldownRotationId?: string | null }
 ) {
-  await q.query(
-    `update webhook_secret_rotations
+  const { rows } = await q.query<{ latencySeconds: number }>({
+    name: 'mark-refused',
+    text: `update webhook_secret_rotations
      set status = $2::text, error_code = $3::text, error_detail = $4::text, retry_after_at = $5::timestamptz,
          cooldown_rotation_id = $6::uuid, completed_at = now(), updated_at = now()
-     where id = $1::uuid`,
-    [id, r.status, r.errorCode, r.errorDetail, r.retryAfterAt ?? null, r.cooldownRotationId ?? null]
-  )
+     where id = $1::uuid
+     returning extract(epoch from completed_at - requested_at)::float8 as "latencySeconds"`,
+    values: [id, r.status, r.errorCode, r.errorDetail, r.retryAfterAt ?? null, r.cooldownRotationId ?? null],
+  })
+  return rows[0]!.latencySeconds
 }
 
 /**
  * Records that a response carrying the held secret was completely written: the first time starts
  * the redelivery grace, which can only shorten the hold. Undefined when the secret is no longer held.
  */
-export async function markSecretDelivered (q: Queryable, id: string, graceSeconds: number) {
-  const { rows } = await q.query<{ secretFirstDeliveredAt: Date; secretAvailableUntil: Date; firstTime: boolean }>(
-    `update webhook_secret_rotations
-     set secret_first_delivered_at = coalesce(secret_first_delivered_at, now()),
-         secret_available_until = least(secret_available_until,
-                                         coalesce(secret_first_delivered_at, now()) + make_interval(secs => $2::int)),
-         updated_at = now()
-     where id = $1::uuid and held_secret is not null and secret_available_until > now()
-     returning secret_first_delivered_at as "secretFirstDeliveredAt", secret_available_until as "secretAvailableUntil",
-               secret_first_delivered_at = now() as "firstTime"`,
-    [id, graceSeconds]
-  )
+export async function markSecretDelivered (q: Queryable, id: string, graceSeconds: number, audit: AuditEvent) {
+  const { rows } = await q.query<{ secretFirstDeliveredAt: Date; secretAvailableUntil: Date; firstTime: boolean }>({
+    name: 'mark-secret-delivered',
+    // One statement (no BEGIN/COMMIT round trips): the mark and, the first time, its audit row.
+    text: `with marked as (
+       update webhook_secret_rotations
+       set secret_first_delivered_at = coalesce(secret_first_delivered_at, now()),
+           secret_available_until = least(secret_available_until,
+                                           coalesce(secret_first_delivered_at, now()) + make_interval(secs => $2::int)),
+           updated_at = now()
+       where id = $1::uuid and held_secret is not null and secret_available_until > now()
+       returning api_key_id, secret_first_delivered_at, secret_available_until, secret_first_delivered_at = now() as first_time
+     ), audited as (
+       insert into audit_events (actor_type, actor, action, api_key_id, rotation_id, request_id, source_ip, details)
+       select $3::text, $4::text, 'webhook_secret.held_secret_delivered', api_key_id, $1::uuid, $5::text, $6::inet, '{}'::jsonb
+       from marked where first_time
+     )
+     select secret_first_delivered_at as "secretFirstDeliveredAt", secret_available_until as "secretAvailableUntil",
+            first_time as "firstTime"
+     from marked`,
+    values: [id, graceSeconds, audit.actorType, audit.actor, audit.requestId ?? null, audit.sourceIp ?? null],
+  })
   return rows[0]
 }
 
@@ -211,23 +234,25 @@ export async function acknowledgeHeldSecret (q: Queryable, id: string) {
  * concurrent delivery mark or acknowledgement lands wholly before or wholly after the rule.
  */
 export async function lockSecretSource (q: Queryable, id: string) {
-  const { rows } = await q.query<{ delivered: boolean }>(
-    `select secret_first_delivered_at is not null as delivered
+  const { rows } = await q.query<{ delivered: boolean }>({
+    name: 'lock-secret-source',
+    text: `select secret_first_delivered_at is not null as delivered
      from webhook_secret_rotations where id = $1::uuid for update`,
-    [id]
-  )
+    values: [id],
+  })
   return rows[0]
 }
 
 /** A customer rotation discarded this never-delivered secret: its held copy goes now. */
 export async function eraseSupersededHeldSecret (q: Queryable, id: string) {
-  const { rowCount } = await q.query(
-    `update webhook_secret_rotations
+  const { rowCount } = await q.query({
+    name: 'erase-superseded-held-secret',
+    text: `update webhook_secret_rotations
      set held_secret = null, secret_available_until = null, secret_erased_at = now(),
          secret_erased_reason = 'superseded_undelivered', updated_at = now()
      where id = $1::uuid and held_secret is not null`,
-    [id]
-  )
+    values: [id],
+  })
   return rowCount === 1
 }
 

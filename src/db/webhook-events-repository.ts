@@ -33,14 +33,15 @@ export type NewWebhookEvent = Pick<WebhookEventRow, 'id' | 'apiKeyId' | 'type' |
 
 /** Records an event; `none` when the key has no webhook URL (nothing to deliver to). */
 export async function insertWebhookEvent (q: Queryable, e: NewWebhookEvent): Promise<WebhookEventRow> {
-  const { rows } = await q.query<WebhookEventRow>(
-    `insert into webhook_events (id, api_key_id, type, body, sign_with, rotation_id, status, job_id)
+  const { rows } = await q.query<WebhookEventRow>({
+    name: 'insert-webhook-event',
+    text: `insert into webhook_events (id, api_key_id, type, body, sign_with, rotation_id, status, job_id)
      select $1::uuid, $2::uuid, $3::text, $4::text, $5::text, $6::uuid,
             case when k.webhook_url is null then 'none' else 'pending' end, $1::text
      from api_keys k where k.id = $2::uuid
      returning ${COLUMNS}`,
-    [e.id, e.apiKeyId, e.type, e.body, e.signWith, e.rotationId]
-  )
+    values: [e.id, e.apiKeyId, e.type, e.body, e.signWith, e.rotationId],
+  })
   return rows[0]!
 }
 
@@ -53,13 +54,14 @@ export interface DeliveryTarget extends WebhookEventRow {
 
 /** An event with what its delivery needs now: the URL and the secrets in force at this moment. */
 export async function findDeliveryTarget (q: Queryable, id: string): Promise<DeliveryTarget | undefined> {
-  const { rows } = await q.query<DeliveryTarget>(
-    `select e.*, k.webhook_url as "webhookUrl", k.webhook_secret as "webhookSecret",
+  const { rows } = await q.query<DeliveryTarget>({
+    name: 'find-delivery-target',
+    text: `select e.*, k.webhook_url as "webhookUrl", k.webhook_secret as "webhookSecret",
             case when k.previous_retained_until > now() then k.webhook_secret_previous end as "webhookSecretPrevious"
      from (select ${COLUMNS} from webhook_events where id = $1::uuid) e
      join api_keys k on k.id = e."apiKeyId"`,
-    [id]
-  )
+    values: [id],
+  })
   return rows[0]
 }
 
@@ -68,20 +70,22 @@ export async function recordDeliveryAttempt (
   id: string,
   a: { status: DeliveryStatus; statusCode: number | null; error: string | null }
 ) {
-  await q.query(
-    `update webhook_events
+  await q.query({
+    name: 'record-delivery-attempt',
+    text: `update webhook_events
      set status = $2::text, attempts = attempts + 1, last_status_code = $3::int, last_error = $4::text,
          last_attempt_at = now(), delivered_at = case when $2::text = 'delivered' then now() end, updated_at = now()
      where id = $1::uuid`,
-    [id, a.status, a.statusCode, a.error]
-  )
+    values: [id, a.status, a.statusCode, a.error],
+  })
 }
 
 export async function findWebhookEvent (q: Queryable, id: string, apiKeyId: string) {
-  const { rows } = await q.query<WebhookEventRow>(
-    `select ${COLUMNS} from webhook_events where id = $1::uuid and api_key_id = $2::uuid`,
-    [id, apiKeyId]
-  )
+  const { rows } = await q.query<WebhookEventRow>({
+    name: 'find-webhook-event',
+    text: `select ${COLUMNS} from webhook_events where id = $1::uuid and api_key_id = $2::uuid`,
+    values: [id, apiKeyId],
+  })
   return rows[0]
 }
 
@@ -90,15 +94,16 @@ export async function listWebhookEvents (
   apiKeyId: string,
   page: { limit: number; statuses: DeliveryStatus[] | null; after: { sortKey: string; id: string } | null }
 ) {
-  const { rows } = await q.query<WebhookEventRow>(
-    `select ${COLUMNS} from webhook_events
+  const { rows } = await q.query<WebhookEventRow>({
+    name: 'list-webhook-events',
+    text: `select ${COLUMNS} from webhook_events
      where api_key_id = $1::uuid and ($2::text[] is null or status = any($2::text[]))
        and ($3::bigint is null
             or (created_at, id) < ('epoch'::timestamptz + $3::bigint * interval '1 microsecond', $4::uuid))
      order by created_at desc, id desc
      limit $5::int`,
-    [apiKeyId, page.statuses, page.after?.sortKey ?? null, page.after?.id ?? null, page.limit + 1]
-  )
+    values: [apiKeyId, page.statuses, page.after?.sortKey ?? null, page.after?.id ?? null, page.limit + 1],
+  })
   return { rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit }
 }
 
@@ -107,28 +112,34 @@ export async function listWebhookEvents (
  * Returns the updated event, or undefined when the limit is reached.
  */
 export async function startRedelivery (q: Queryable, id: string, apiKeyId: string, limit: number) {
-  const { rows } = await q.query<WebhookEventRow>(
-    `update webhook_events
+  const { rows } = await q.query<WebhookEventRow>({
+    name: 'start-redelivery',
+    text: `update webhook_events
      set redeliveries = redeliveries + 1, status = 'pending', job_id = id::text || '-r' || (redeliveries + 1),
          last_error = null, last_status_code = null, updated_at = now()
      where id = $1::uuid and api_key_id = $2::uuid and redeliveries < $3::int
      returning ${COLUMNS}`,
-    [id, apiKeyId, limit]
-  )
+    values: [id, apiKeyId, limit],
+  })
   return rows[0]
 }
 
 /** Deliveries that should be under way; the reconciler checks their jobs. */
 export async function findStaleUndelivered (q: Queryable, olderThanMs: number, limit: number) {
-  const { rows } = await q.query<{ id: string; jobId: string }>(
-    `select id, job_id as "jobId" from webhook_events
+  const { rows } = await q.query<{ id: string; jobId: string }>({
+    name: 'find-stale-undelivered',
+    text: `select id, job_id as "jobId" from webhook_events
      where status in ('pending', 'retrying') and updated_at < now() - make_interval(secs => $1::float8 / 1000)
      order by updated_at limit $2::int`,
-    [olderThanMs, limit]
-  )
+    values: [olderThanMs, limit],
+  })
   return rows
 }
 
 export async function touchWebhookEvent (q: Queryable, id: string) {
-  await q.query('update webhook_events set updated_at = now() where id = $1::uuid', [id])
+  await q.query({
+    name: 'touch-webhook-event',
+    text: 'update webhook_events set updated_at = now() where id = $1::uuid',
+    values: [id],
+  })
 }

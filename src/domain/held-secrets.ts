@@ -37,15 +37,11 @@ export function createHeldSecrets ({ pool, config, secretBox }: HeldSecretsDeps)
   /**
    * A response carrying the secret was completely written: the rotation counts as delivered (the
    * delivered rule) and the first time starts the redelivery grace. Tracked so shutdown can wait.
+   * A row already read as delivered needs no write: the mark only ever happens once.
    */
   function markDelivered (rotation: RotationRow, actor: Actor) {
-    const done = withTransaction(pool, async (client) => {
-      const marked = await markSecretDelivered(client, rotation.id, grace)
-      if (marked?.firstTime) {
-        await insertAuditEvent(client, { ...actor, action: 'webhook_secret.held_secret_delivered', apiKeyId: rotation.apiKeyId, rotationId: rotation.id })
-      }
-      return marked
-    })
+    if (rotation.secretFirstDeliveredAt !== null) return Promise.resolve(undefined)
+    const done = markSecretDelivered(pool, rotation.id, grace, { ...actor, action: 'webhook_secret.held_secret_delivered' })
     // The caller handles a failure; the tracker only needs to know when it settled.
     const settled: Promise<void> = done.then(() => {}, () => {}).finally(() => marking.delete(settled))
     marking.add(settled)

@@ -6,7 +6,7 @@ import { lockApiKeyForRotation, writeSecretSlots, type ApiKeyForRotation, type S
 import { insertAuditEvent } from '../db/audit-repository.js'
 import { withTransaction } from '../db/pool.js'
 import {
-  eraseSupersededHeldSecret, lockRotation, lockSecretSource, markRefused, markSucceeded, TERMINAL_STATUSES, type RotationRow, type RotationStatus,
+  eraseSupersededHeldSecret, lockRotation, lockSecretSource, markRefused, markSucceeded, TERMINAL_STATUSES, type RotationKind, type RotationRow, type RotationStatus,
 } from '../db/rotations-repository.js'
 import type { WebhookEventType } from '../db/webhook-events-repository.js'
 import { recordWebhookEvent } from './webhook-events.js'
@@ -22,6 +22,8 @@ export interface RotationOutcome {
   status: RotationStatus
   /** The event this run recorded for delivery, to enqueue once committed (the reconciler backs this up). */
   event?: { id: string; jobId: string; status: string }
+  /** Set when this run finished the rotation (not when it found it finished): for metrics. */
+  finished?: { kind: RotationKind; latencySeconds: number }
 }
 
 /** A broken invariant (a job naming no rotation, an unknown kind): retrying cannot help. */
@@ -140,7 +142,7 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
 
       // 4. Write the slots; the rotation succeeds and holds any new secret until its requester has it.
       const written = await writeSecretSlots(client, key.id, { ...change.slots, rotationId })
-      await markSucceeded(client, rotationId, {
+      const latencySeconds = await markSucceeded(client, rotationId, {
         ...written,
         heldSecret: change.held === null ? null : secretBox.encrypt(change.held, aad.held(rotationId)),
         holdSeconds: config.SECRET_HOLD_SECONDS,
@@ -154,7 +156,8 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
       await insertAuditEvent(client, { ...auditContext(rotation), action: change.audit, details: facts })
 
       // 5. Announce it to the webhook, in the same transaction (signed at send time with the secrets then in force).
-      if (change.event === null) return { rotationId, status: 'succeeded' }
+      const finished = { kind: rotation.kind, latencySeconds }
+      if (change.event === null) return { rotationId, status: 'succeeded', finished }
       const event = await recordWebhookEvent(client, {
         apiKeyId: key.id,
         type: change.event,
@@ -162,7 +165,7 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
         rotationId,
         data: { apiKeyId: key.id, rotationId, ...facts, at: written.rotatedAt.toISOString() },
       })
-      return { rotationId, status: 'succeeded', event }
+      return { rotationId, status: 'succeeded', event, finished }
     })
   }
 
@@ -182,11 +185,11 @@ function auditContext (rotation: RotationRow) {
 }
 
 async function refuse (client: pg.PoolClient, rotation: RotationRow, r: Refusal): Promise<RotationOutcome> {
-  await markRefused(client, rotation.id, { status: r.status, errorCode: r.code, errorDetail: r.detail, retryAfterAt: r.retryAfterAt, cooldownRotationId: r.cooldownRotationId })
+  const latencySeconds = await markRefused(client, rotation.id, { status: r.status, errorCode: r.code, errorDetail: r.detail, retryAfterAt: r.retryAfterAt, cooldownRotationId: r.cooldownRotationId })
   await insertAuditEvent(client, {
     ...auditContext(rotation),
     action: r.status === 'rejected' ? 'webhook_secret.rotation_rejected' : 'webhook_secret.rotation_failed',
     details: { kind: rotation.kind, errorCode: r.code },
   })
-  return { rotationId: rotation.id, status: r.status }
+  return { rotationId: rotation.id, status: r.status, finished: { kind: rotation.kind, latencySeconds } }
 }

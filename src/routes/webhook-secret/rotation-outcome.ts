@@ -32,7 +32,8 @@ export async function requestAndWait (
 ) {
   // Listen before any await: a client can hang up while the rotation is being recorded.
   const clientGone = new AbortController()
-  reply.raw.once('close', () => clientGone.abort())
+  // `close` follows every answer too; only one not yet written means the client left (and an abort costs a DOMException).
+  reply.raw.once('close', () => { if (!reply.raw.writableFinished) clientGone.abort() })
   const idempotencyKey = parseIdempotencyKey(request.headers['idempotency-key'])
   const waitMs = parseWaitPreference(request.headers.prefer, deps.config.ROTATE_WAIT_DEFAULT_MS, deps.config.ROTATE_WAIT_MAX_MS)
   const { rotation, replayed } = await rotationRequests.request({ ...req, idempotencyKey, requestId: request.id, sourceIp: request.ip }, locationBase)
@@ -77,8 +78,14 @@ export function refusalError (row: RotationRow) {
 
 /** Loads a rotation (as this key sees it, or any for operators), after making any lapsed hold final. */
 export async function loadRotation (deps: OutcomeDeps, id: string, apiKeyId: string | null) {
-  await deps.heldSecrets.settle({ rotationId: id })
-  return findRotation(deps.pool, id, apiKeyId, deps.config.IDEMPOTENCY_RETENTION_SECONDS)
+  const row = await findRotation(deps.pool, id, apiKeyId, deps.config.IDEMPOTENCY_RETENTION_SECONDS)
+  return row?.holdLapsed ? settled(deps, row) : row
+}
+
+/** The row again after its lapsed hold was erased and audited, so it says when and why. */
+async function settled (deps: OutcomeDeps, row: RotationRow) {
+  await deps.heldSecrets.settle({ rotationId: row.id })
+  return (await findRotation(deps.pool, row.id, row.apiKeyId, deps.config.IDEMPOTENCY_RETENTION_SECONDS)) ?? row
 }
 
 export function noSecretHeld (row: RotationRow) {
@@ -117,7 +124,8 @@ export async function sendRotateOutcome (
   if (waited.status === 'failed') throw refusalError(waited)
   // A client that hung up gets nothing (a response to a closed connection is never `finish`ed anyway).
   if (waited.status === 'succeeded' && !opts.clientGone) {
-    const row = (await loadRotation(deps, waited.id, waited.apiKeyId)) ?? waited
+    // `waited` was read during this request (with the key, or when its commit was announced).
+    const row = waited.holdLapsed ? await settled(deps, waited) : waited
     const secret = revealForResponse(deps.heldSecrets, request, reply, row)
     if (secret === null) throw noSecretHeld(row)
     const webhookSecret = {
