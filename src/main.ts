@@ -50,6 +50,8 @@ async function main () {
     else log.info({ signal }, 'shutting down')
     await services.close()
     await embedded?.stop()
+    // The preload started the SDK; its last spans are flushed before close-with-grace exits.
+    if (config.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined) await (await import('./tracing/tracing.js')).stopTracing()
   })
 
   if (embedded) {

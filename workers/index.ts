@@ -13,6 +13,7 @@ import {
 } from '../src/queue/delivery-queue.js'
 import { ROTATION_QUEUE, type RotationJobData, type RotationJobResult, type RotationQueue } from '../src/queue/rotation-queue.js'
 import { withTimeout } from '../src/util/with-timeout.js'
+import { queueTelemetry } from '../src/tracing/queue-telemetry.js'
 import { instrumentRotationRule, instrumentSend } from '../src/metrics/instrument.js'
 import { createMetrics, type Metrics } from '../src/metrics/metrics.js'
 import { createDeliverProcessor } from './deliver-processor.js'
@@ -46,6 +47,7 @@ export function startWorkers ({ config, pool, connection, queues, log, afterComm
     lockDuration: config.WORKER_LOCK_DURATION_MS,
     stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
     maxStalledCount: 3,
+    telemetry: queueTelemetry(config),
   }
 
   const rotations = new Worker<RotationJobData, RotationJobResult>(ROTATION_QUEUE, createRotateProcessor({

@@ -50,6 +50,12 @@ const hostPorts = z.string().transform((raw, ctx) => {
   return nodes
 })
 
+/** Tracing is read twice: by the preload (src/tracing/preload.ts), before anything else loads, and with the rest. */
+const tracingShape = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('webhook-secret-rotation'),
+}
+
 export const configSchema = z.object({
   DATABASE_URL: z.url().optional(),
   REDIS_URL: z.url().optional(),
@@ -95,6 +101,7 @@ export const configSchema = z.object({
   OVERLOAD_MAX_POOL_WAITING: z.coerce.number().int().min(0).default(20),
   OVERLOAD_CHECK_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(1000),
   OVERLOAD_RETRY_AFTER_SECONDS: seconds(5),
+  ...tracingShape,
 }).superRefine((env, ctx) => {
   const chosen = (['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const).filter((k) => env[k] !== undefined)
   if (chosen.length > 1) {
@@ -123,13 +130,25 @@ export class ConfigError extends Error {}
 
 /** Parses the environment once; a bad value stops start-up with a message naming it. */
 export function parseEnv (env: Record<string, string | undefined>) {
+  return parseWith(configSchema, env)
+}
+
+function parseWith<S extends z.ZodType> (schema: S, env: Record<string, string | undefined>): z.output<S> {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
-  const result = configSchema.safeParse(cleaned)
+  const result = schema.safeParse(cleaned)
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`)
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`)
   }
   return result.data
+}
+
+const tracingSchema = z.object(tracingShape)
+export type TracingConfig = z.output<typeof tracingSchema>
+
+/** The tracing variables alone, for the preload that starts (or does not start) the SDK. */
+export function parseTracingEnv (env: Record<string, string | undefined>): TracingConfig {
+  return parseWith(tracingSchema, env)
 }
 
 /** Completes a parsed env into a Config once the servers and secrets are known. */

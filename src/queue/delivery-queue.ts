@@ -1,4 +1,4 @@
-import { Queue, type ConnectionOptions } from 'bullmq'
+import { Queue, type ConnectionOptions, type Telemetry } from 'bullmq'
 import type { Logger } from 'pino'
 import type { Config } from '../config/config.js'
 import { z } from 'zod'
@@ -26,10 +26,11 @@ export function deliveryBackoff ({ baseMs, capMs }: DeliverySchedule, attemptsMa
   return Math.round(ceiling / 2 + random() * (ceiling / 2))
 }
 
-export function createDeliveryQueue (connection: ConnectionOptions, prefix: string, log: Logger, schedule: DeliverySchedule) {
+export function createDeliveryQueue (connection: ConnectionOptions, prefix: string, log: Logger, schedule: DeliverySchedule, telemetry?: Telemetry) {
   const queue = new Queue<DeliveryJobData, DeliveryJobResult>(DELIVERY_QUEUE, {
     connection,
     prefix,
+    telemetry,
     defaultJobOptions: {
       attempts: schedule.maxAttempts,
       backoff: { type: DELIVERY_BACKOFF },

@@ -1,4 +1,4 @@
-import { Queue, type ConnectionOptions } from 'bullmq'
+import { Queue, type ConnectionOptions, type Telemetry } from 'bullmq'
 import type { Logger } from 'pino'
 import { z } from 'zod'
 
@@ -13,10 +13,11 @@ export interface RotationJobResult { rotationId: string; status: string }
  * BullMQ's start-up waits until Redis is ready (its connection retries forever), so a queue made
  * during an outage starts working when Redis returns; callers bound each add with a timeout.
  */
-export function createRotationQueue (connection: ConnectionOptions, prefix: string, log: Logger) {
+export function createRotationQueue (connection: ConnectionOptions, prefix: string, log: Logger, telemetry?: Telemetry) {
   const queue = new Queue<RotationJobData, RotationJobResult>(ROTATION_QUEUE, {
     connection,
     prefix,
+    telemetry,
     defaultJobOptions: {
       attempts: 10,
       backoff: { type: 'exponential', delay: 250 },
