@@ -247,7 +247,8 @@ describe('the rollback chain', () => {
       const replayPath = /replayPath="([^"]*)"/.exec(String(details.counterexample?.[0]))?.[1]
       const replay = `CHAIN_INVARIANT_SEED=${details.seed} CHAIN_INVARIANT_PATH=${details.counterexamplePath}` +
         (replayPath ? ` CHAIN_INVARIANT_REPLAY_PATH=${replayPath}` : '')
-      throw new Error(`Replay: ${replay} npx vitest run test/domain/chain-invariant.test.ts\n${await fc.asyncDefaultReportMessage(details)}`)
+      const report = await fc.asyncDefaultReportMessage(details)
+      throw new Error(`Replay: ${replay} npx vitest run test/domain/chain-invariant.test.ts\n${report}\n${String(details.errorInstance)}`, { cause: details.errorInstance })
     }
     console.log(`chain invariant: ${details.numRuns} generated sequences, steps run: ${JSON.stringify(ran)}`)
   }, Math.max(10 * 60_000, RUNS * MAX_STEPS * 3000))
