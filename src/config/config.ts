@@ -1,8 +1,7 @@
 import { z } from 'zod'
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+// true/1/yes/on/y/enabled and their opposites, in any case; anything else is refused.
+const bool = z.stringbool()
 
 const seconds = (def: number) => z.coerce.number().int().min(1).default(def)
 const ms = (def: number) => z.coerce.number().int().min(0).default(def)
