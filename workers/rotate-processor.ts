@@ -7,7 +7,7 @@ import { rotationJobData, type RotationJobData, type RotationJobResult } from '.
 
 export interface RotateProcessorDeps {
   pool: pg.Pool
-  rule: { run: (rotationId: string) => Promise<RotationOutcome> }
+  rule: { run: (rotationId: string, attempt?: number) => Promise<RotationOutcome> }
   log: Logger
   /** Adds the delivery job of an event the rotation recorded; a failure is left to the reconciler. */
   enqueueDelivery: (event: { id: string; jobId: string }) => Promise<void>
@@ -26,9 +26,11 @@ export function createRotateProcessor ({ pool, rule, log, enqueueDelivery, after
     const { rotationId } = parsed.data
     const jobLog = log.child({ jobId: job.id, queue: job.queueName, rotationId })
     try {
-      await markProcessing(pool, rotationId)
-      const outcome = await rule.run(rotationId)
-      jobLog.info({ status: outcome.status, attempt: job.attemptsMade + 1 }, 'rotation processed')
+      const attempt = job.attemptsMade + 1
+      // A retry shows 'processing' while it runs; a first attempt's transaction records its start itself.
+      if (attempt > 1) await markProcessing(pool, rotationId, attempt)
+      const outcome = await rule.run(rotationId, attempt)
+      jobLog.info({ status: outcome.status, attempt }, 'rotation processed')
       if (outcome.event?.status === 'pending') {
         await enqueueDelivery(outcome.event).catch((err: unknown) => jobLog.warn({ err, eventId: outcome.event?.id }, 'delivery enqueue failed; left to the reconciler'))
       }

@@ -76,22 +76,30 @@ export async function findApiKeyByHash (q: Queryable, keyHash: Buffer): Promise<
 export async function lockApiKeyForRotation (q: Queryable, id: string, cooldownSeconds: number): Promise<ApiKeyForRotation> {
   const { rows } = await q.query<ApiKeyForRotation>({
     name: 'lock-api-key-for-rotation',
-    text: `select id, webhook_url as "webhookUrl", webhook_secret as "webhookSecret",
-            webhook_secret_previous as "webhookSecretPrevious",
-            previous_retained_until as "previousRetainedUntil",
-            coalesce(previous_retained_until > now(), false) as "previousInWindow",
-            secret_version as "secretVersion", revoked_at is not null as revoked,
-            secret_rotated_at + make_interval(secs => $2::int) as "cooldownEndsAt",
-            coalesce(secret_rotated_at + make_interval(secs => $2::int) > now(), false) as "cooldownActive",
-            last_rotation_id as "lastRotationId",
-            current_secret_rotation_id as "currentSecretRotationId"
-     from api_keys where id = $1::uuid
-     for no key update`,
+    text: `select ${keyForRotationColumns('$2')} from api_keys where id = $1::uuid for no key update`,
     values: [id, cooldownSeconds],
   })
   if (!rows[0]) throw new Error(`api key ${id} vanished`)
   return rows[0]
 }
+
+/** The columns of an ApiKeyForRotation over api_keys, with the cooldown seconds in `cooldown` (a `$n`). */
+export function keyForRotationColumns (cooldown: string) {
+  return `id, webhook_url as "webhookUrl", webhook_secret as "webhookSecret",
+          webhook_secret_previous as "webhookSecretPrevious",
+          previous_retained_until as "previousRetainedUntil",
+          coalesce(previous_retained_until > now(), false) as "previousInWindow",
+          secret_version as "secretVersion", revoked_at is not null as revoked,
+          secret_rotated_at + make_interval(secs => ${cooldown}::int) as "cooldownEndsAt",
+          coalesce(secret_rotated_at + make_interval(secs => ${cooldown}::int) > now(), false) as "cooldownActive",
+          last_rotation_id as "lastRotationId",
+          current_secret_rotation_id as "currentSecretRotationId"`
+}
+
+export const KEY_FOR_ROTATION_FIELDS = [
+  'id', 'webhookUrl', 'webhookSecret', 'webhookSecretPrevious', 'previousRetainedUntil', 'previousInWindow', 'secretVersion',
+  'revoked', 'cooldownEndsAt', 'cooldownActive', 'lastRotationId', 'currentSecretRotationId',
+] as const satisfies readonly (keyof ApiKeyForRotation)[]
 
 export interface SecretSlots {
   /** Encrypted current secret. */

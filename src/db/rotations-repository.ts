@@ -106,15 +106,6 @@ export async function findRotation (q: Queryable, id: string, apiKeyId: string |
   return rows[0]
 }
 
-export async function lockRotation (q: Queryable, id: string, retentionSeconds: number) {
-  const { rows } = await q.query<RotationRow>({
-    name: 'lock-rotation',
-    text: `select ${columns(2)} from webhook_secret_rotations where id = $1::uuid for update`,
-    values: [id, retentionSeconds],
-  })
-  return rows[0]
-}
-
 export async function readRotationStatus (q: Queryable, id: string): Promise<RotationStatus | undefined> {
   const { rows } = await q.query<{ status: RotationStatus }>({
     name: 'read-rotation-status',
@@ -124,14 +115,18 @@ export async function readRotationStatus (q: Queryable, id: string): Promise<Rot
   return rows[0]?.status
 }
 
-/** Visible progress only; the rotation rule itself runs in one later transaction. */
-export async function markProcessing (q: Queryable, id: string) {
+/**
+ * Visible progress of a retried rotation ('processing', its attempt number). A first attempt skips
+ * it: its transaction records the start itself, so 'processing' is shown only for a rotation that
+ * has failed an attempt and is being retried.
+ */
+export async function markProcessing (q: Queryable, id: string, attempt: number) {
   await q.query({
     name: 'mark-processing',
     text: `update webhook_secret_rotations
-     set status = 'processing', started_at = coalesce(started_at, now()), attempts = attempts + 1, updated_at = now()
+     set status = 'processing', started_at = coalesce(started_at, now()), attempts = greatest(attempts, $2::int), updated_at = now()
      where id = $1::uuid and status in ('queued', 'processing')`,
-    values: [id],
+    values: [id, attempt],
   })
 }
 
@@ -142,6 +137,7 @@ export interface RotationSuccess {
   /** Encrypted new secret held for the requester, or null when nothing new is handed out. */
   heldSecret: string | null
   holdSeconds: number
+  attempt: number
 }
 
 export async function markSucceeded (q: Queryable, id: string, s: RotationSuccess) {
@@ -151,10 +147,11 @@ export async function markSucceeded (q: Queryable, id: string, s: RotationSucces
      set status = 'succeeded', rotated_at = $2::timestamptz, previous_retained_until = $3::timestamptz,
          secret_version = $4::int, held_secret = $5::text,
          secret_available_until = case when $5::text is not null then now() + make_interval(secs => $6::int) end,
+         started_at = coalesce(started_at, now()), attempts = greatest(attempts, $7::int),
          completed_at = now(), updated_at = now()
      where id = $1::uuid
      returning extract(epoch from completed_at - requested_at)::float8 as "latencySeconds"`,
-    values: [id, s.rotatedAt, s.previousRetainedUntil, s.secretVersion, s.heldSecret, s.holdSeconds],
+    values: [id, s.rotatedAt, s.previousRetainedUntil, s.secretVersion, s.heldSecret, s.holdSeconds, s.attempt],
   })
   return rows[0]!.latencySeconds
 }
@@ -162,16 +159,17 @@ export async function markSucceeded (q: Queryable, id: string, s: RotationSucces
 export async function markRefused (
   q: Queryable,
   id: string,
-  r: { status: 'rejected' | 'failed'; errorCode: string; errorDetail: string; retryAfterAt?: Date | null; cooldownRotationId?: string | null }
+  r: { status: 'rejected' | 'failed'; errorCode: string; errorDetail: string; retryAfterAt?: Date | null; cooldownRotationId?: string | null; attempt: number }
 ) {
   const { rows } = await q.query<{ latencySeconds: number }>({
     name: 'mark-refused',
     text: `update webhook_secret_rotations
      set status = $2::text, error_code = $3::text, error_detail = $4::text, retry_after_at = $5::timestamptz,
-         cooldown_rotation_id = $6::uuid, completed_at = now(), updated_at = now()
+         cooldown_rotation_id = $6::uuid, started_at = coalesce(started_at, now()), attempts = greatest(attempts, $7::int),
+         completed_at = now(), updated_at = now()
      where id = $1::uuid
      returning extract(epoch from completed_at - requested_at)::float8 as "latencySeconds"`,
-    values: [id, r.status, r.errorCode, r.errorDetail, r.retryAfterAt ?? null, r.cooldownRotationId ?? null],
+    values: [id, r.status, r.errorCode, r.errorDetail, r.retryAfterAt ?? null, r.cooldownRotationId ?? null, r.attempt],
   })
   return rows[0]!.latencySeconds
 }
@@ -227,20 +225,6 @@ export async function acknowledgeHeldSecret (q: Queryable, id: string) {
     [id]
   )
   return rows[0] ?? { erased: false, firstDelivery: false }
-}
-
-/**
- * Whether the rotation that produced a key's current secret delivered it, locked so that a
- * concurrent delivery mark or acknowledgement lands wholly before or wholly after the rule.
- */
-export async function lockSecretSource (q: Queryable, id: string) {
-  const { rows } = await q.query<{ delivered: boolean }>({
-    name: 'lock-secret-source',
-    text: `select secret_first_delivered_at is not null as delivered
-     from webhook_secret_rotations where id = $1::uuid for update`,
-    values: [id],
-  })
-  return rows[0]
 }
 
 /** A customer rotation discarded this never-delivered secret: its held copy goes now. */

@@ -2,11 +2,12 @@ import type pg from 'pg'
 import type { Config } from '../config/config.js'
 import { aad, type SecretBox } from '../crypto/secret-box.js'
 import { generateWebhookSecret } from '../crypto/tokens.js'
-import { lockApiKeyForRotation, writeSecretSlots, type ApiKeyForRotation, type SecretSlots } from '../db/api-keys-repository.js'
+import { writeSecretSlots, type ApiKeyForRotation, type SecretSlots } from '../db/api-keys-repository.js'
 import { insertAuditEvent } from '../db/audit-repository.js'
 import { withTransaction } from '../db/pool.js'
+import { lockRotationWithKey } from '../db/rotation-locks-repository.js'
 import {
-  eraseSupersededHeldSecret, lockRotation, lockSecretSource, markRefused, markSucceeded, TERMINAL_STATUSES, type RotationKind, type RotationRow, type RotationStatus,
+  eraseSupersededHeldSecret, markRefused, markSucceeded, TERMINAL_STATUSES, type RotationKind, type RotationRow, type RotationStatus,
 } from '../db/rotations-repository.js'
 import type { WebhookEventType } from '../db/webhook-events-repository.js'
 import { recordWebhookEvent } from './webhook-events.js'
@@ -115,27 +116,29 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
     }
   }
 
-  async function run (rotationId: string): Promise<RotationOutcome> {
+  /** `attempt`: the job's attempt number, recorded with the outcome. */
+  async function run (rotationId: string, attempt = 1): Promise<RotationOutcome> {
     return withTransaction(pool, async (client) => {
-      // 1. Lock the rotation; if it already finished, a stalled or repeated job changes nothing.
-      const rotation = await lockRotation(client, rotationId, config.IDEMPOTENCY_RETENTION_SECONDS)
-      if (!rotation) throw new RotationInvariantError(`rotation ${rotationId} does not exist`)
+      // 1. Lock the rotation, its key row and the rotation whose secret is current (one statement).
+      //    Changes to one key's secrets run one after another from here on. A finished rotation
+      //    (a stalled or repeated job) changes nothing.
+      const locked = await lockRotationWithKey(client, rotationId, { cooldownSeconds: config.ROTATION_COOLDOWN_SECONDS, retentionSeconds: config.IDEMPOTENCY_RETENTION_SECONDS })
+      if (!locked) throw new RotationInvariantError(`rotation ${rotationId} does not exist`)
+      const { rotation, key } = locked
       if (TERMINAL_STATUSES.includes(rotation.status)) return { rotationId, status: rotation.status }
 
-      // 2. Lock the key row: changes to one key's secrets run one after another from here on.
-      const key = await lockApiKeyForRotation(client, rotation.apiKeyId, config.ROTATION_COOLDOWN_SECONDS)
+      // 2. A revoked key or one without a webhook is refused.
       if (key.revoked) {
         // An operator's own credentials are fine: the key it acts on is revoked (a 409, not the 401 of authentication).
         const code = rotation.kind === 'customer' ? 'API_KEY_REVOKED' : 'KEY_REVOKED'
-        return refuse(client, rotation, { status: 'failed', code, detail: 'The API key was revoked before the rotation ran; nothing was changed.' })
+        return refuse(client, rotation, attempt, { status: 'failed', code, detail: 'The API key was revoked before the rotation ran; nothing was changed.' })
       }
-      if (key.webhookSecret === null) return refuse(client, rotation, { status: 'failed', code: 'WEBHOOK_NOT_CONFIGURED', detail: 'The API key has no webhook configured, so it has no secret to change.' })
+      if (key.webhookSecret === null) return refuse(client, rotation, attempt, { status: 'failed', code: 'WEBHOOK_NOT_CONFIGURED', detail: 'The API key has no webhook configured, so it has no secret to change.' })
 
       // 3. Decide the change for this kind, or refuse it. The secret issued with the key, or one a
       //    rollback restored, was delivered; a rotation's secret only once it reached its requester.
-      const source = key.currentSecretRotationId === null ? undefined : await lockSecretSource(client, key.currentSecretRotationId)
-      const change = plan(rotation, key, secretBox.decrypt(key.webhookSecret, aad.current(key.id)), source?.delivered ?? true)
-      if ('code' in change) return refuse(client, rotation, change)
+      const change = plan(rotation, key, secretBox.decrypt(key.webhookSecret, aad.current(key.id)), locked.currentSecretDelivered ?? true)
+      if ('code' in change) return refuse(client, rotation, attempt, change)
       if (change.discards !== undefined && await eraseSupersededHeldSecret(client, change.discards)) {
         await insertAuditEvent(client, { ...auditContext(rotation), rotationId: change.discards, action: 'webhook_secret.held_secret_erased', details: { reason: 'superseded_undelivered', supersededBy: rotationId } })
       }
@@ -146,6 +149,7 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
         ...written,
         heldSecret: change.held === null ? null : secretBox.encrypt(change.held, aad.held(rotationId)),
         holdSeconds: config.SECRET_HOLD_SECONDS,
+        attempt,
       })
       const facts = {
         kind: rotation.kind,
@@ -184,8 +188,8 @@ function auditContext (rotation: RotationRow) {
   }
 }
 
-async function refuse (client: pg.PoolClient, rotation: RotationRow, r: Refusal): Promise<RotationOutcome> {
-  const latencySeconds = await markRefused(client, rotation.id, { status: r.status, errorCode: r.code, errorDetail: r.detail, retryAfterAt: r.retryAfterAt, cooldownRotationId: r.cooldownRotationId })
+async function refuse (client: pg.PoolClient, rotation: RotationRow, attempt: number, r: Refusal): Promise<RotationOutcome> {
+  const latencySeconds = await markRefused(client, rotation.id, { status: r.status, errorCode: r.code, errorDetail: r.detail, retryAfterAt: r.retryAfterAt, cooldownRotationId: r.cooldownRotationId, attempt })
   await insertAuditEvent(client, {
     ...auditContext(rotation),
     action: r.status === 'rejected' ? 'webhook_secret.rotation_rejected' : 'webhook_secret.rotation_failed',

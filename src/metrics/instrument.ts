@@ -7,10 +7,10 @@ import type { Metrics } from './metrics.js'
  * latency in Postgres time, as the run's own update returned it. A run that found its rotation
  * already finished (a repeated job) counts nothing.
  */
-export function instrumentRotationRule (rule: { run: (rotationId: string) => Promise<RotationOutcome> }, { metrics }: { metrics: Metrics }) {
+export function instrumentRotationRule (rule: { run: (rotationId: string, attempt?: number) => Promise<RotationOutcome> }, { metrics }: { metrics: Metrics }) {
   return {
-    async run (rotationId: string) {
-      const outcome = await rule.run(rotationId)
+    async run (rotationId: string, attempt?: number) {
+      const outcome = await rule.run(rotationId, attempt)
       if (outcome.finished) {
         const labels = { kind: outcome.finished.kind, outcome: outcome.status }
         metrics.rotations.inc(labels)
