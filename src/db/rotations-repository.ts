@@ -140,6 +140,12 @@ export interface RotationSuccess {
   attempt: number
 }
 
+// How every final status is recorded (the attempt number is $7), and what it returns: the latency for metrics.
+const FINISH = `started_at = coalesce(started_at, now()), attempts = greatest(attempts, $7::int),
+         completed_at = now(), updated_at = now()
+     where id = $1::uuid
+     returning extract(epoch from completed_at - requested_at)::float8 as "latencySeconds"`
+
 export async function markSucceeded (q: Queryable, id: string, s: RotationSuccess) {
   const { rows } = await q.query<{ latencySeconds: number }>({
     name: 'mark-succeeded',
@@ -147,10 +153,7 @@ export async function markSucceeded (q: Queryable, id: string, s: RotationSucces
      set status = 'succeeded', rotated_at = $2::timestamptz, previous_retained_until = $3::timestamptz,
          secret_version = $4::int, held_secret = $5::text,
          secret_available_until = case when $5::text is not null then now() + make_interval(secs => $6::int) end,
-         started_at = coalesce(started_at, now()), attempts = greatest(attempts, $7::int),
-         completed_at = now(), updated_at = now()
-     where id = $1::uuid
-     returning extract(epoch from completed_at - requested_at)::float8 as "latencySeconds"`,
+         ${FINISH}`,
     values: [id, s.rotatedAt, s.previousRetainedUntil, s.secretVersion, s.heldSecret, s.holdSeconds, s.attempt],
   })
   return rows[0]!.latencySeconds
@@ -165,10 +168,7 @@ export async function markRefused (
     name: 'mark-refused',
     text: `update webhook_secret_rotations
      set status = $2::text, error_code = $3::text, error_detail = $4::text, retry_after_at = $5::timestamptz,
-         cooldown_rotation_id = $6::uuid, started_at = coalesce(started_at, now()), attempts = greatest(attempts, $7::int),
-         completed_at = now(), updated_at = now()
-     where id = $1::uuid
-     returning extract(epoch from completed_at - requested_at)::float8 as "latencySeconds"`,
+         cooldown_rotation_id = $6::uuid, ${FINISH}`,
     values: [id, r.status, r.errorCode, r.errorDetail, r.retryAfterAt ?? null, r.cooldownRotationId ?? null, r.attempt],
   })
   return rows[0]!.latencySeconds

@@ -79,11 +79,12 @@ export function refusalError (row: RotationRow) {
 /** Loads a rotation (as this key sees it, or any for operators), after making any lapsed hold final. */
 export async function loadRotation (deps: OutcomeDeps, id: string, apiKeyId: string | null) {
   const row = await findRotation(deps.pool, id, apiKeyId, deps.config.IDEMPOTENCY_RETENTION_SECONDS)
-  return row?.holdLapsed ? settled(deps, row) : row
+  return row && settled(deps, row)
 }
 
-/** The row again after its lapsed hold was erased and audited, so it says when and why. */
+/** The row as read, or, if its hold lapsed, again after that was made final (erased and audited), so it says when and why. */
 async function settled (deps: OutcomeDeps, row: RotationRow) {
+  if (!row.holdLapsed) return row
   await deps.heldSecrets.settle({ rotationId: row.id })
   return (await findRotation(deps.pool, row.id, row.apiKeyId, deps.config.IDEMPOTENCY_RETENTION_SECONDS)) ?? row
 }
@@ -125,7 +126,7 @@ export async function sendRotateOutcome (
   // A client that hung up gets nothing (a response to a closed connection is never `finish`ed anyway).
   if (waited.status === 'succeeded' && !opts.clientGone) {
     // `waited` was read during this request (with the key, or when its commit was announced).
-    const row = waited.holdLapsed ? await settled(deps, waited) : waited
+    const row = await settled(deps, waited)
     const secret = revealForResponse(deps.heldSecrets, request, reply, row)
     if (secret === null) throw noSecretHeld(row)
     const webhookSecret = {
