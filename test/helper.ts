@@ -98,13 +98,17 @@ export async function buildTestContext (opts: ContextOptions) {
   const workers: Workers[] = []
   const extraRedis: ReturnType<typeof createRedis>[] = []
   const workerQueues: Queues[] = []
+  // As `npm start` does (src/services.ts): the workers' own pool, so their jobs never count as
+  // requests waiting for the API's connections (load shedding).
+  let workerPool: ReturnType<typeof createPool> | undefined
   function startWorker (afterCommit = opts.afterCommit) {
+    workerPool ??= createPool(config.DATABASE_URL, log)
     const connection = createRedis(config, 'worker', log)
     const reconcilerRedis = createRedis(config, 'api', log)
     extraRedis.push(connection, reconcilerRedis)
     const set = createQueues(reconcilerRedis, config, log)
     workerQueues.push(set)
-    const w = startWorkers({ config, pool, connection, queues: set, log, afterCommit, metrics })
+    const w = startWorkers({ config, pool: workerPool, connection, queues: set, log, afterCommit, metrics })
     workers.push(w)
     return w
   }
@@ -193,6 +197,7 @@ export async function buildTestContext (opts: ContextOptions) {
     await withTimeout(Promise.all([queues, ...workerQueues].map(closeQueues)), 2000).catch(() => {})
     for (const r of [apiRedis, queueRedis, inspector, ...extraRedis]) r.disconnect()
     await pool.end()
+    await workerPool?.end()
     expect(logs.filter((l) => LEAK_PATTERN.test(l)), 'log lines holding a secret or API key').toEqual([])
     expect(LEAK_PATTERN.test(dump), 'Redis holds a secret or API key').toBe(false)
   }
