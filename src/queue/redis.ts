@@ -31,8 +31,8 @@ export function createRedis (target: RedisTarget | string, role: RedisRole, log:
       redisOptions: role === 'api' ? API_OPTIONS : WORKER_OPTIONS,
     })
     : t.REDIS_SENTINELS
-      ? new Redis({ sentinels: t.REDIS_SENTINELS, name: t.REDIS_SENTINEL_NAME!, ...roleOptions(role) })
-      : new Redis(t.REDIS_URL!, roleOptions(role))
+      ? endableWhileReconnecting(new Redis({ sentinels: t.REDIS_SENTINELS, name: t.REDIS_SENTINEL_NAME!, ...roleOptions(role) }))
+      : endableWhileReconnecting(new Redis(t.REDIS_URL!, roleOptions(role)))
   let lastLogged = 0
   client.on('error', (err) => {
     // A down Redis emits on every reconnect attempt; one line every 10 s is enough.
@@ -41,6 +41,26 @@ export function createRedis (target: RedisTarget | string, role: RedisRole, log:
       log.warn({ err, role }, 'redis connection error')
     }
   })
+  return client
+}
+
+/**
+ * ioredis leaves a connection that is told to disconnect while it waits between reconnect attempts
+ * in 'reconnecting' for good: the timer is cleared, there is no socket to close, and 'end' never
+ * comes (redis/ioredis#2169, unreleased). BullMQ's Worker.close() waits for that 'end' on its
+ * blocking connection (taskforcesh/bullmq#4656), so a worker stopped during or just after a Redis
+ * outage never finished closing. Here such a disconnect lets the next attempt begin and ends it
+ * then, which emits 'end' (at most one retry delay later). BullMQ's blocking connections are
+ * duplicates of ours, so duplicates get the same disconnect.
+ */
+export function endableWhileReconnecting<T extends Redis> (client: T): T {
+  const disconnect = client.disconnect.bind(client)
+  client.disconnect = (reconnect = false) => {
+    if (reconnect || client.status !== 'reconnecting') return disconnect(reconnect)
+    client.once('connecting', () => disconnect())
+  }
+  const duplicate = client.duplicate.bind(client)
+  client.duplicate = ((override) => endableWhileReconnecting(duplicate(override))) as T['duplicate']
   return client
 }
 

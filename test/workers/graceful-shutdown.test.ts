@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { startRedisServer } from '../../src/embedded/redis-server.js'
 import { startReceiver } from '../fixtures/receiver.js'
-import { buildTestContext, createTestDatabase, eventually, json, TEST_ENCRYPTION_KEYS } from '../helper.js'
+import { spawnRole } from '../fixtures/spawn-role.js'
+import { buildTestContext, createTestDatabase, eventually, json, TEST_ENCRYPTION_KEYS, testConfig } from '../helper.js'
 
 let databaseUrl: string
 beforeAll(async () => { databaseUrl = await createTestDatabase() })
@@ -39,5 +41,29 @@ describe('the worker process on SIGTERM', () => {
     const event = await eventually(async () => json(await ctx.get(key.apiKey, `/v1/webhooks/events/${id}`)).event)
     expect(event).toMatchObject({ status: 'delivered', attempts: 1, lastStatusCode: 200 })
     expect(receiver.received).toHaveLength(1)
+  })
+})
+
+describe('the worker process on SIGTERM while Redis is down', () => {
+  // ioredis parks a connection that is disconnected while it waits to reconnect (no 'end' event),
+  // and BullMQ's close waits for that event: the process used to hang until close-with-grace
+  // killed it with exit code 1 (see src/queue/redis.ts).
+  it('exits 0 without waiting for Redis to return', async () => {
+    const redis = await startRedisServer()
+    onTestFinished(() => redis.stop())
+    const config = testConfig(databaseUrl, redis.url)
+    const worker = spawnRole('worker', { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, QUEUE_PREFIX: config.QUEUE_PREFIX })
+    await eventually(async () => { worker.assertAlive(); return worker.output.includes('"msg":"started"') }, 30_000, 100)
+
+    await redis.stop()
+    // Both workers' connections have noticed: they are now between reconnect attempts.
+    await eventually(async () => /"queue":"webhook-secret-rotations","msg":"worker error"/.test(worker.output) &&
+      /"queue":"webhook-deliveries","msg":"worker error"/.test(worker.output), 30_000, 100)
+    worker.child.kill('SIGTERM')
+    const [code] = await once(worker.child, 'exit')
+
+    expect(worker.output).toMatch(/"msg":"shutting down"/)
+    expect(worker.output).not.toMatch(/killed by timeout/)
+    expect(code, worker.output.slice(-3000)).toBe(0)
   })
 })
