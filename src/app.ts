@@ -62,6 +62,11 @@ export async function buildApp (deps: AppDeps) {
     genReqId: genRequestId,
     trustProxy: config.TRUST_PROXY,
     bodyLimit: BODY_LIMIT_BYTES,
+    // Fastify turns Node's request timeout off; without it a client that announces a body and never
+    // sends it holds its connection for good. Node only enforces it when the server is created with
+    // it (hence `http` too), checking pending requests every interval.
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    http: { requestTimeout: config.REQUEST_TIMEOUT_MS, connectionsCheckingInterval: Math.min(1000, config.REQUEST_TIMEOUT_MS) },
     frameworkErrors,
     clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>()

@@ -80,6 +80,8 @@ export const configSchema = z.object({
   DELIVERY_BACKOFF_CAP_MS: z.coerce.number().int().min(1).default(3_600_000),
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   TRUST_PROXY: bool.default(false),
+  // The whole request (headers and body) must arrive within this; then 408 REQUEST_TIMEOUT.
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30000),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   QUEUE_PREFIX: z.string().min(1).default('{rotation}'),

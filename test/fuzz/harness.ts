@@ -10,6 +10,9 @@ const FUZZ_ENV = {
   RATE_LIMIT_PER_MINUTE: '100000000', // the limiter would otherwise answer most requests itself
   ROTATION_COOLDOWN_SECONDS: '1', // so that rotations really happen during the run
   DELIVERY_MAX_ATTEMPTS: '1',
+  // A request announcing a body it never sends (a duplicated Transfer-Encoding: chunked) is
+  // answered 408 after this rather than the production 30 s.
+  REQUEST_TIMEOUT_MS: '3000',
 }
 
 function routeKind (path: string): RouteKind {
