@@ -57,15 +57,33 @@ export async function ledger ({ api, pool, keys, intents, responses, receiver, o
 
   const secretOf = new Map<string, string>()
   for (const i of intents) for (const id of i.rotationIds) secretOf.set(id, [...i.secrets][0]!)
-  const { rows: succeeded } = await pool.query<{ id: string }>("select id from webhook_secret_rotations where status = 'succeeded' and kind = 'customer'")
+  // Deliveries are signed when sent, with the secrets in force then: an event that went out after
+  // its key rotated twice more, or once more when that rotation discarded this one's secret as
+  // undelivered (the API killed between writing the answer and marking it), carries only later
+  // secrets. Verifying under one of those proves it was sent, after them; it is counted apart.
+  const { rows: succeeded } = await pool.query<{ id: string; api_key_id: string }>(
+    "select id, api_key_id from webhook_secret_rotations where status = 'succeeded' and kind = 'customer' order by api_key_id, completed_at desc")
+  const laterSecrets = new Map<string, string[]>()
+  for (let i = 0, seen: string[] = []; i < succeeded.length; i++) {
+    if (i > 0 && succeeded[i]!.api_key_id !== succeeded[i - 1]!.api_key_id) seen = []
+    laterSecrets.set(succeeded[i]!.id, [...seen])
+    const secret = secretOf.get(succeeded[i]!.id)
+    if (secret) seen.push(secret)
+  }
+  const verifies = (event: ReturnType<typeof receiver.byRotation>, secrets: string[]) => secrets.length > 0 &&
+    !!event?.[1].deliveries.some((d) => verifySignature(d.body, d.signature, secrets, { toleranceMs: Number.MAX_SAFE_INTEGER }).ok)
   let undelivered = 0
+  let signedLater = 0
   for (const { id } of succeeded) {
     const secret = secretOf.get(id)
-    const event = receiver.byRotation(id)?.[1]
-    if (!secret || !event?.deliveries.some((d) => verifySignature(d.body, d.signature, [secret], { toleranceMs: Number.MAX_SAFE_INTEGER }).ok)) {
-      undelivered++
-      notes.push(`undelivered: rotation ${id} (${!secret ? 'no client received its secret' : !event ? 'no event received' : 'no delivery valid under its secret'})`)
+    const event = receiver.byRotation(id)
+    if (secret && verifies(event, [secret])) continue
+    if (secret && verifies(event, laterSecrets.get(id)!)) {
+      signedLater++
+      continue
     }
+    undelivered++
+    notes.push(`undelivered: rotation ${id} (${!secret ? 'no client received its secret' : !event ? 'no event received' : 'no delivery valid under its secret or a later one of its key'})`)
   }
 
   const pgDown = outages.filter((o) => o.what === 'Postgres')
@@ -86,6 +104,7 @@ export async function ledger ({ api, pool, keys, intents, responses, receiver, o
     { label: 'doubled', value: doubled, must: 0 },
     { label: 'stale clients', value: staleKeys + gone410, must: 0 },
     { label: 'undelivered', value: undelivered, must: 0 },
+    { label: '  sent after later rotations (newer secrets only)', value: signedLater },
     { label: '5xx other than 503 while Postgres was down', value: bad5xx.length, must: 0 },
     { label: 'unexpected process exits', value: unexpected.length, must: 0 },
     { label: 'other final answers (not 200/429)', value: count((i) => i.final !== null && i.final.status !== 200 && i.final.status !== 429), must: 0 },
