@@ -62,13 +62,14 @@ export async function ledger ({ api, pool, keys, intents, responses, receiver, o
   // undelivered (the API killed between writing the answer and marking it), carries only later
   // secrets. Verifying under one of those proves it was sent, after them; it is counted apart.
   const { rows: succeeded } = await pool.query<{ id: string; api_key_id: string }>(
-    "select id, api_key_id from webhook_secret_rotations where status = 'succeeded' and kind = 'customer' order by api_key_id, completed_at desc")
-  const laterSecrets = new Map<string, string[]>()
-  for (let i = 0, seen: string[] = []; i < succeeded.length; i++) {
-    if (i > 0 && succeeded[i]!.api_key_id !== succeeded[i - 1]!.api_key_id) seen = []
-    laterSecrets.set(succeeded[i]!.id, [...seen])
-    const secret = secretOf.get(succeeded[i]!.id)
-    if (secret) seen.push(secret)
+    "select id, api_key_id from webhook_secret_rotations where status = 'succeeded' and kind = 'customer' order by completed_at desc")
+  const laterSecrets = new Map<string, string[]>() // rotation id → its key's secrets from later rotations
+  const seenByKey = new Map<string, string[]>()
+  for (const { id, api_key_id: keyId } of succeeded) { // newest first
+    const seen = seenByKey.get(keyId) ?? []
+    laterSecrets.set(id, [...seen])
+    const secret = secretOf.get(id)
+    if (secret) seenByKey.set(keyId, [...seen, secret])
   }
   const verifies = (event: ReturnType<typeof receiver.byRotation>, secrets: string[]) => secrets.length > 0 &&
     !!event?.[1].deliveries.some((d) => verifySignature(d.body, d.signature, secrets, { toleranceMs: Number.MAX_SAFE_INTEGER }).ok)

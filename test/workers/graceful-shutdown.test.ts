@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { startRedisServer } from '../../src/embedded/redis-server.js'
 import { startReceiver } from '../fixtures/receiver.js'
 import { spawnRole } from '../fixtures/spawn-role.js'
-import { buildTestContext, createTestDatabase, eventually, json, TEST_ENCRYPTION_KEYS, testConfig } from '../helper.js'
+import { buildTestContext, createTestDatabase, eventually, json } from '../helper.js'
 
 let databaseUrl: string
 beforeAll(async () => { databaseUrl = await createTestDatabase() })
@@ -14,30 +13,20 @@ describe('the worker process on SIGTERM', () => {
     const receiver = await startReceiver(() => ({ status: 200, delayMs: 1500 }))
     const ctx = await buildTestContext({ databaseUrl, worker: false, env: { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true' } })
     const key = await ctx.createKey({ webhookUrl: receiver.url })
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--role', 'worker'], {
-      env: {
-        ...process.env,
-        DATABASE_URL: ctx.config.DATABASE_URL,
-        REDIS_URL: ctx.config.REDIS_URL,
-        QUEUE_PREFIX: ctx.config.QUEUE_PREFIX,
-        API_KEY_PEPPER: ctx.config.API_KEY_PEPPER,
-        SECRET_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
-        WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+    const worker = spawnRole('worker', {
+      DATABASE_URL: ctx.config.DATABASE_URL,
+      REDIS_URL: ctx.config.REDIS_URL!,
+      QUEUE_PREFIX: ctx.config.QUEUE_PREFIX,
+      WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
     })
-    onTestFinished(() => { child.kill('SIGKILL') })
-    let logs = ''
-    child.stdout.on('data', (d: Buffer) => { logs += d.toString() })
 
     const { id } = json(await ctx.post(key.apiKey, '/v1/auth/api-keys/me/webhook-secret/test-delivery')).event
     await receiver.waitFor(1) // the delivery is in flight: the receiver answers in 1.5 s
-    child.kill('SIGTERM')
-    const [code] = await once(child, 'exit')
+    worker.child.kill('SIGTERM')
+    const [code] = await once(worker.child, 'exit')
 
     expect(code).toBe(0)
-    expect(logs).toMatch(/"msg":"shutting down"/)
+    expect(worker.output).toMatch(/"msg":"shutting down"/)
     const event = await eventually(async () => json(await ctx.get(key.apiKey, `/v1/webhooks/events/${id}`)).event)
     expect(event).toMatchObject({ status: 'delivered', attempts: 1, lastStatusCode: 200 })
     expect(receiver.received).toHaveLength(1)
@@ -51,8 +40,8 @@ describe('the worker process on SIGTERM while Redis is down', () => {
   it('exits 0 without waiting for Redis to return', async () => {
     const redis = await startRedisServer()
     onTestFinished(() => redis.stop())
-    const config = testConfig(databaseUrl, redis.url)
-    const worker = spawnRole('worker', { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, QUEUE_PREFIX: config.QUEUE_PREFIX })
+    // A Redis of its own: the default queue prefix collides with no other test.
+    const worker = spawnRole('worker', { DATABASE_URL: databaseUrl, REDIS_URL: redis.url })
     await eventually(async () => { worker.assertAlive(); return worker.output.includes('"msg":"started"') }, 30_000, 100)
 
     await redis.stop()
