@@ -119,7 +119,10 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
         // stay, and the newest one's window restarts, as in a recovery.
         if (!current.possiblyDelivered) {
           return {
-            slots: rotated, held: next.secret, audit: 'webhook_secret.rotated', event: 'webhook_secret.rotated',
+            slots: rotated,
+            held: next.secret,
+            audit: 'webhook_secret.rotated',
+            event: 'webhook_secret.rotated',
             ...(retained[0] ? { restart: retained[0].secretVersion } : {}),
             facts: { path: 'undelivered_discarded' satisfies RotationPath, discardedRotationId: key.currentSecretRotationId },
             discards: key.currentSecretRotationId!,

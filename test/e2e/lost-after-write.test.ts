@@ -7,7 +7,7 @@ import { startHoldingProxy } from '../fixtures/holding-proxy.js'
 import { createOperator } from '../fixtures/operators.js'
 import { startReceiver, type Received } from '../fixtures/receiver.js'
 import { createSdkLikeClient, SdkLikeError } from '../fixtures/sdk-like-client.js'
-import { buildTestContext, createTestDatabase, eventually, json, type TestContext } from '../helper.js'
+import { buildTestContext, createTestDatabase, eventually, json } from '../helper.js'
 
 // Issue 16: a response the service wrote completely can still be lost (a load balancer resets the
 // connection, the client dies). The service cannot tell, so every secret the customer may hold

@@ -45,7 +45,10 @@ export const operatorActionRoutes: FastifyPluginAsyncZod<OperatorActionRoutesOpt
       if (!key) throw notFound('API key')
       if (key.revokedAt !== null) throw keyRevokedError({ id: key.id, revokedAt: key.revokedAt })
       const { waited, replayed, clientGone } = await requestAndWait(rotationRequests, deps, request, reply, {
-        apiKeyId: keyId.toLowerCase(), kind: action.kind, reason: request.body.reason, actor: request.operator.name,
+        apiKeyId: keyId.toLowerCase(),
+        kind: action.kind,
+        reason: request.body.reason,
+        actor: request.operator.name,
         targetSecretVersion: 'secretVersion' in request.body ? request.body.secretVersion ?? null : null,
       }, ADMIN_ROTATIONS_PATH)
       const meta = replayed ? { idempotent: true } : {}
