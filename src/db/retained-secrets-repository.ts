@@ -14,26 +14,25 @@ export interface RetainedSecret {
 
 export type RetainedEndReason = 'window_passed' | 'expired_by_operator' | 'restored' | 'bound' | 'key_revoked'
 
-/** Confirmed: when it stopped being current, or since (its rotation was acknowledged later). */
-const SIGNING_COLUMNS = `s.secret_version as "secretVersion", s.secret, s.rotation_id as "rotationId",
-  (s.confirmed_at is not null or r.secret_confirmed_at is not null) as confirmed,
-  s.retained_since as "retainedSince", s.retained_until as "retainedUntil"`
-
 /**
- * The key's retained secrets still in their window, newest first, locked: the rotation rule holds
- * the key row, and the sweep skips locked rows, so a window cannot pass under the rule's feet.
+ * The key's retained secrets still in their window (the key id in `keyIdSql`), newest first, as
+ * one JSON array, each row locked: the rotation rule holds the key row, and the sweep skips locked
+ * rows, so a window cannot pass under the rule's feet. Confirmed: when it stopped being current,
+ * or since (its rotation was acknowledged later).
  */
-export async function lockSigningSecrets (q: Queryable, apiKeyId: string): Promise<RetainedSecret[]> {
-  const { rows } = await q.query<RetainedSecret>({
-    name: 'lock-signing-secrets',
-    text: `select ${SIGNING_COLUMNS}
+export function lockedSigningSecretsJson (keyIdSql: string) {
+  return `(select coalesce(json_agg(x order by x."secretVersion" desc), '[]'::json) from (
+     select s.secret_version as "secretVersion", s.secret, s.rotation_id as "rotationId",
+            (s.confirmed_at is not null or r.secret_confirmed_at is not null) as confirmed,
+            s.retained_since as "retainedSince", s.retained_until as "retainedUntil"
      from retained_webhook_secrets s left join webhook_secret_rotations r on r.id = s.rotation_id
-     where s.api_key_id = $1::uuid and s.secret is not null and s.retained_until > now()
-     order by s.secret_version desc
-     for update of s`,
-    values: [apiKeyId],
-  })
-  return rows
+     where s.api_key_id = ${keyIdSql} and s.secret is not null and s.retained_until > now()
+     for update of s) x)`
+}
+
+/** A row of lockedSigningSecretsJson, with its times as JSON gives them. */
+export function fromSigningSecretJson (j: Omit<RetainedSecret, 'retainedSince' | 'retainedUntil'> & { retainedSince: string; retainedUntil: string }): RetainedSecret {
+  return { ...j, retainedSince: new Date(j.retainedSince), retainedUntil: new Date(j.retainedUntil) }
 }
 
 /** Whether the key ever retained a secret whose window has passed (a rollback then says "window closed"). */

@@ -4,7 +4,7 @@ import { aad, type SecretBox } from '../crypto/secret-box.js'
 import { generateWebhookSecret } from '../crypto/tokens.js'
 import { writeSecretSlots, type ApiKeyForRotation, type SecretSlots } from '../db/api-keys-repository.js'
 import {
-  endRetainedSecrets, lastWindowEnded, lockSigningSecrets, restartWindow, retainSecret,
+  endRetainedSecrets, lastWindowEnded, restartWindow, retainSecret,
   type NewRetainedSecret, type RetainedEndReason, type RetainedSecret,
 } from '../db/retained-secrets-repository.js'
 import { insertAuditEvent } from '../db/audit-repository.js'
@@ -193,7 +193,8 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
   /** `attempt`: the job's attempt number, recorded with the outcome. */
   async function run (rotationId: string, attempt = 1): Promise<RotationOutcome> {
     return withTransaction(pool, async (client) => {
-      // 1. Lock the rotation, its key row and the rotation whose secret is current (one statement).
+      // 1. Lock the rotation, its key row, the rotation whose secret is current and the key's
+      //    retained secrets (one statement).
       //    Changes to one key's secrets run one after another from here on. A finished rotation
       //    (a stalled or repeated job) changes nothing.
       const locked = await lockRotationWithKey(client, rotationId, { cooldownSeconds: config.ROTATION_COOLDOWN_SECONDS, retentionSeconds: config.IDEMPOTENCY_RETENTION_SECONDS })
@@ -217,7 +218,7 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
         possiblyDelivered: locked.currentSecretDelivered ?? true,
         confirmed: locked.currentSecretConfirmed ?? true,
       }
-      const change = await plan(client, rotation, key, current, await lockSigningSecrets(client, key.id))
+      const change = await plan(client, rotation, key, current, locked.retained)
       if ('code' in change) return refuse(client, rotation, attempt, change)
       if (change.discards !== undefined && await eraseSupersededHeldSecret(client, change.discards)) {
         await insertAuditEvent(client, { ...auditContext(rotation), rotationId: change.discards, action: 'webhook_secret.held_secret_erased', details: { reason: 'superseded_undelivered', supersededBy: rotationId } })
