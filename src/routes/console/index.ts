@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { authenticateOperator } from '../../auth/operator-auth.js'
 import { closeOperatorSession, openOperatorSession } from '../../auth/operator-session.js'
 import type { Config } from '../../config/config.js'
-import { ACTIONS, CONSOLE_PATH, errorPage, homePage, keyPage, recoveredPage, signInPage, type ConsoleAction } from '../../console/pages.js'
+import { ACTIONS, CONSOLE_PATH, errorPage, homePage, isConsoleAction, keyPage, recoveredPage, signInPage, type ConsoleAction } from '../../console/pages.js'
 import { findApiKeyForOperator } from '../../db/api-keys-repository.js'
 import { listAuditEvents } from '../../db/audit-repository.js'
 import { findRotation, listRotations, TERMINAL_STATUSES, type RotationKind } from '../../db/rotations-repository.js'
@@ -123,21 +123,22 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleRoutesOptions> = async (ap
       listWebhookEvents(pool, key.id, { limit: 10, statuses: null, after: null }),
     ])
     const done = request.query.done
-    const notice = done !== undefined && done in ACTIONS ? `${ACTIONS[done as ConsoleAction].label}: done.` : done === 'acknowledged' ? 'Handed over: the held copy of the secret is erased.' : undefined
+    // Own properties only: `constructor` or `toString` is `in` every object.
+    const notice = isConsoleAction(done) ? `${ACTIONS[done].label}: done.` : done === 'acknowledged' ? 'Handed over: the held copy of the secret is erased.' : undefined
     const idempotencyKeys = { recover: randomUUID(), rollback: randomUUID(), 'expire-previous': randomUUID() }
     return page(reply, keyPage(session(request, reply), { key, rotations: rotations.rows, audit: audit.rows, events: events.rows, idempotencyKeys, notice }))
   })
 
   app.post<{ Params: { keyId: string; action: string } }>('/keys/:keyId/:action', protect, async (request, reply) => {
     const { keyId, action } = request.params
-    if (!(action in KINDS)) throw new AppError('RESOURCE_NOT_FOUND', 'No such action.')
+    if (!isConsoleAction(action)) throw new AppError('RESOURCE_NOT_FOUND', 'No such action.')
     if (!UUID_PATTERN.test(keyId) || !(await findApiKeyForOperator(pool, keyId, config.ROTATION_COOLDOWN_SECONDS))) throw new AppError('RESOURCE_NOT_FOUND', 'No such API key.')
     const form = actionForm.safeParse(request.body)
     if (!form.success) throw new AppError('VALIDATION_FAILED', 'Give a reason and tick the confirmation box.')
     // The form's idempotency key makes a double submit replay the same action instead of running a second one.
     request.headers['idempotency-key'] = form.data.idempotencyKey
     const { waited } = await requestAndWait(rotationRequests, deps, request, reply, {
-      apiKeyId: keyId.toLowerCase(), kind: KINDS[action as ConsoleAction], reason: form.data.reason, actor: request.operator.name,
+      apiKeyId: keyId.toLowerCase(), kind: KINDS[action], reason: form.data.reason, actor: request.operator.name,
     }, ADMIN_ROTATIONS_PATH)
     reply.removeHeader('location')
     reply.removeHeader('idempotent-replayed')
