@@ -19,6 +19,7 @@ import { AppError } from '../../errors/app-error.js'
 import { isDependencyError } from '../../errors/dependency-errors.js'
 import { UUID_PATTERN } from '../../http/cursor.js'
 import { sendProblem } from '../../http/problem.js'
+import { browserPageHeaders } from '../../http/security-headers.js'
 import { consoleCookieOptions, loadSessionOperator, SESSION_COOKIE } from '../../plugins/operator-session.js'
 import { ADMIN_ROTATIONS_PATH } from '../admin/operator-actions.js'
 import { loadRotation, refusalError, requestActor, requestAndWait, revealForResponse } from '../webhook-secret/rotation-outcome.js'
@@ -42,12 +43,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleRoutesOptions> = async (ap
   await app.register(formbody)
   await app.register(csrf, { sessionPlugin: '@fastify/cookie', cookieKey: 'op_csrf', cookieOpts: { path: CONSOLE_PATH, sameSite: 'strict', httpOnly: true } })
 
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('content-security-policy', CSP)
-    reply.header('cache-control', 'no-store')
-    reply.header('x-content-type-options', 'nosniff')
-    reply.header('referrer-policy', 'no-referrer')
-  })
+  app.addHook('onSend', browserPageHeaders({ 'content-security-policy': CSP, 'cache-control': 'no-store' }))
 
   const session = (request: FastifyRequest, reply: FastifyReply) => ({
     operator: request.operator.name,
