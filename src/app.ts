@@ -55,13 +55,23 @@ export const BODY_LIMIT_BYTES = 16 * 1024
 // A request never waits long on Redis: past this the rotation stays queued for the reconciler.
 const ENQUEUE_TIMEOUT_MS = 2000
 
+/**
+ * TRUST_PROXY for Fastify. Addresses go as they are. Fastify 5.12 reads a bare number as "trust
+ * nothing" (a hop count cannot tell a proxy from a client that connects directly), so a hop count
+ * is passed as proxy-addr's function: the nearest `hops` peers are proxies. That is only sound when
+ * clients cannot reach the API but through those proxies; the README says so.
+ */
+function trustProxyOption (trust: Config['TRUST_PROXY']) {
+  return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust
+}
+
 /** Builds the API. Never listens: the server entry and the tests decide that. */
 export async function buildApp (deps: AppDeps) {
   const { config, pool, redis, queues, log, metrics = createMetrics() } = deps
   const app = Fastify({
     loggerInstance: log,
     genReqId: genRequestId,
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: trustProxyOption(config.TRUST_PROXY),
     bodyLimit: BODY_LIMIT_BYTES,
     // Fastify turns Node's request timeout off; without it a client that announces a body and never
     // sends it holds its connection for good. Node only enforces it when the server is created with
