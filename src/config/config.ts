@@ -114,6 +114,9 @@ export const configSchema = z.object({
   DELIVERY_BACKOFF_CAP_MS: z.coerce.number().int().min(1).default(3_600_000),
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   TRUST_PROXY: trustProxy.default(false),
+  // The origin browsers use for the console (https://ops.example.com): its cookies' Secure flag and
+  // __Host- prefix, and the Origin a console form must come from.
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((u) => new URL(u).origin).optional(),
   // The whole request (headers and body) must arrive within this; then 408 REQUEST_TIMEOUT.
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30000),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),

@@ -25,7 +25,7 @@ export const queueDashboardPlugin: FastifyPluginAsync<{ pool: pg.Pool; config: C
   app.addHook('onRequest', async (request, reply) => {
     try {
       // A browser comes with the console's session cookie; scripts with the bearer token.
-      if (request.headers.authorization === undefined && await loadSessionOperator(pool, config.API_KEY_PEPPER, request)) return
+      if (request.headers.authorization === undefined && await loadSessionOperator(pool, config, request)) return
       if (request.headers.authorization === undefined && request.method === 'GET' && request.headers.accept?.includes('text/html')) {
         return reply.redirect('/admin/sign-in', 303)
       }

@@ -9,7 +9,7 @@ function expectNeverFramedOrSniffed (res: { headers: Record<string, unknown> }) 
   expect(res.headers['x-frame-options']).toBe('DENY')
   expect(String(res.headers['content-security-policy'])).toContain("frame-ancestors 'none'")
   expect(res.headers['x-content-type-options']).toBe('nosniff')
-  expect(res.headers['referrer-policy']).toBe('no-referrer')
+  expect(res.headers['referrer-policy']).toBe('same-origin')
 }
 
 describe('browser pages besides the console (issue 18, item 5)', () => {
