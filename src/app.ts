@@ -94,7 +94,13 @@ export async function buildApp (deps: AppDeps) {
   await app.register(cookie)
   await app.register(metricsPlugin, { metrics, pool, pepper: config.API_KEY_PEPPER })
   await app.register(rateLimitPlugin, {
-    redis, limit: config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60, prefix: config.QUEUE_PREFIX, onExceeded: () => metrics.rateLimitRefusals.inc(),
+    redis,
+    limit: config.RATE_LIMIT_PER_MINUTE,
+    authFailureLimit: config.AUTH_FAILURES_PER_MINUTE,
+    windowSeconds: 60,
+    prefix: config.QUEUE_PREFIX,
+    onExceeded: () => metrics.rateLimitRefusals.inc(),
+    onAuthFailure: (kind, throttled) => metrics.authFailures.inc({ kind, throttled: String(throttled) }),
   })
 
   await app.register(swagger, {

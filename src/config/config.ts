@@ -120,6 +120,8 @@ export const configSchema = z.object({
   // The whole request (headers and body) must arrive within this; then 408 REQUEST_TIMEOUT.
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30000),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  // Refused credentials per source address (and per operator on console sign-in) per 60 s; then 429.
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   QUEUE_PREFIX: z.string().min(1).default('{rotation}'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(32),

@@ -363,14 +363,17 @@ export const ERROR_CATALOGUE = {
     status: 429,
     title: 'Rate limit exceeded',
     area: 'platform',
-    when: 'This API key made more requests in the current 60-second window than `RATE_LIMIT_PER_MINUTE` allows (120 by default).',
-    why: 'A fixed window per key keeps one busy client from slowing the API for everyone. It is about volume only; the rotation cooldown is a separate safety guard.',
-    fix: 'Wait `Retry-After` seconds, then spread your requests out.',
+    when: 'This API key made more requests in the current 60-second window than `RATE_LIMIT_PER_MINUTE` allows (120 by default); or more credentials sent from this address (or, on console sign-in, operator tokens claiming one operator) were refused in the window than `AUTH_FAILURES_PER_MINUTE` allows (30 by default), and this one was refused too.',
+    why: 'A fixed window per key keeps one busy client from slowing the API for everyone. It is about volume only; the rotation cooldown is a separate safety guard. Throttling refused credentials makes guessing expensive and visible; a valid credential is still accepted from the same address.',
+    fix: [
+      { if: 'Your requests were authenticated', then: 'Wait `Retry-After` seconds, then spread your requests out.' },
+      { if: 'Your key or token was refused', then: 'Fix the credential (see `API_KEY_INVALID` or `OPERATOR_TOKEN_INVALID`) before retrying; a valid one is accepted at once.' },
+    ],
     headers: [
       { name: 'Retry-After', meaning: 'Seconds until the current window ends.' },
       ...RATE_LIMIT_HEADERS,
     ],
-    related: ['WEBHOOK_SECRET_ROTATION_COOLDOWN', 'DEPENDENCY_UNAVAILABLE'],
+    related: ['WEBHOOK_SECRET_ROTATION_COOLDOWN', 'API_KEY_INVALID', 'OPERATOR_TOKEN_INVALID', 'DEPENDENCY_UNAVAILABLE'],
     retrySafe: true,
   },
   ROLLBACK_WINDOW_CLOSED: {

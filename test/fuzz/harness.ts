@@ -8,6 +8,7 @@ import { describeRequest, fuzzRequests, serialize, type FuzzRequest, type RouteK
 const FUZZ_ENV = {
   LOG_LEVEL: 'warn',
   RATE_LIMIT_PER_MINUTE: '100000000', // the limiter would otherwise answer most requests itself
+  AUTH_FAILURES_PER_MINUTE: '100000000', // so would the throttle of refused credentials
   ROTATION_COOLDOWN_SECONDS: '1', // so that rotations really happen during the run
   DELIVERY_MAX_ATTEMPTS: '1',
   // A request announcing a body it never sends (a duplicated Transfer-Encoding: chunked) is

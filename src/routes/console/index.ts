@@ -8,8 +8,10 @@ import { z } from 'zod'
 import { authenticateOperator } from '../../auth/operator-auth.js'
 import { closeOperatorSession, isSessionCsrfToken, openOperatorSession, sessionCsrfToken } from '../../auth/operator-session.js'
 import type { Config } from '../../config/config.js'
+import { OPERATOR_TOKEN_PATTERN, OPERATOR_TOKEN_PREFIX_LENGTH } from '../../crypto/tokens.js'
 import { ACTIONS, CONSOLE_PATH, errorPage, homePage, isConsoleAction, keyPage, recoveredPage, signInPage, type ConsoleAction } from '../../console/pages.js'
 import { findApiKeyForOperator } from '../../db/api-keys-repository.js'
+import { findOperatorNamesByTokenPrefix } from '../../db/operator-tokens-repository.js'
 import { listAuditEvents } from '../../db/audit-repository.js'
 import { findRotation, listRotations, TERMINAL_STATUSES, type RotationKind } from '../../db/rotations-repository.js'
 import { listWebhookEvents } from '../../db/webhook-events-repository.js'
@@ -21,6 +23,7 @@ import { UUID_PATTERN } from '../../http/cursor.js'
 import { sendProblem } from '../../http/problem.js'
 import { browserPageHeaders } from '../../http/security-headers.js'
 import { consoleCookies, loadSessionOperator } from '../../plugins/operator-session.js'
+import { throttleAuthFailure } from '../../plugins/rate-limit.js'
 import { ADMIN_ROTATIONS_PATH } from '../admin/operator-actions.js'
 import { loadRotation, refusalError, requestActor, requestAndWait, revealForResponse } from '../webhook-secret/rotation-outcome.js'
 
@@ -65,7 +68,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleRoutesOptions> = async (ap
     }
     // A browser gets a page; anything else the API's problem+json from the same catalogue.
     if (!request.headers.accept?.includes('text/html')) return sendProblem(request, reply, problem)
-    reply.header('x-error-code', problem.code)
+    reply.headers({ ...problem.headers, 'x-error-code': problem.code })
     const signedIn = request.operator !== undefined
     return page(reply, errorPage({ status: problem.status, code: problem.code, title: problem.title, detail: problem.message },
       signedIn ? session(request) : undefined), problem.status)
@@ -108,6 +111,10 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleRoutesOptions> = async (ap
       return reply.redirect(CONSOLE_PATH, 303)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
+      // Counted per address and per operator the token claims to be (its prefix), so failures spread
+      // over many addresses against one operator are throttled too.
+      const claimed = OPERATOR_TOKEN_PATTERN.test(token) ? await findOperatorNamesByTokenPrefix(pool, token.slice(0, OPERATOR_TOKEN_PREFIX_LENGTH)) : []
+      await throttleAuthFailure(request, 'console_sign_in', err, claimed.map((name) => `operator:${name}`))
       const message = err.code === 'OPERATOR_TOKEN_REVOKED' ? 'This operator token was revoked.' : 'That is not a valid operator token.'
       return page(reply, signInPage({ csrf: reply.generateCsrf(), error: message }), 401)
     }
