@@ -23,6 +23,7 @@ import { createMetrics, type Metrics } from './metrics/metrics.js'
 import { metricsPlugin } from './plugins/metrics.js'
 import { rateLimitPlugin } from './plugins/rate-limit.js'
 import { genRequestId, requestIdPlugin } from './plugins/request-id.js'
+import { browserPageHeaders } from './http/security-headers.js'
 import { withTimeout } from './util/with-timeout.js'
 import type { Queues } from './queue/queues.js'
 import { enqueueDelivery } from './queue/delivery-queue.js'
@@ -54,13 +55,23 @@ export const BODY_LIMIT_BYTES = 16 * 1024
 // A request never waits long on Redis: past this the rotation stays queued for the reconciler.
 const ENQUEUE_TIMEOUT_MS = 2000
 
+/**
+ * TRUST_PROXY for Fastify. Addresses go as they are. Fastify 5.12 reads a bare number as "trust
+ * nothing" (a hop count cannot tell a proxy from a client that connects directly), so a hop count
+ * is passed as proxy-addr's function: the nearest `hops` peers are proxies. That is only sound when
+ * clients cannot reach the API but through those proxies; the README says so.
+ */
+function trustProxyOption (trust: Config['TRUST_PROXY']) {
+  return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust
+}
+
 /** Builds the API. Never listens: the server entry and the tests decide that. */
 export async function buildApp (deps: AppDeps) {
   const { config, pool, redis, queues, log, metrics = createMetrics() } = deps
   const app = Fastify({
     loggerInstance: log,
     genReqId: genRequestId,
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: trustProxyOption(config.TRUST_PROXY),
     bodyLimit: BODY_LIMIT_BYTES,
     // Fastify turns Node's request timeout off; without it a client that announces a body and never
     // sends it holds its connection for good. Node only enforces it when the server is created with
@@ -83,7 +94,13 @@ export async function buildApp (deps: AppDeps) {
   await app.register(cookie)
   await app.register(metricsPlugin, { metrics, pool, pepper: config.API_KEY_PEPPER })
   await app.register(rateLimitPlugin, {
-    redis, limit: config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60, prefix: config.QUEUE_PREFIX, onExceeded: () => metrics.rateLimitRefusals.inc(),
+    redis,
+    limit: config.RATE_LIMIT_PER_MINUTE,
+    authFailureLimit: config.AUTH_FAILURES_PER_MINUTE,
+    windowSeconds: 60,
+    prefix: config.QUEUE_PREFIX,
+    onExceeded: () => metrics.rateLimitRefusals.inc(),
+    onAuthFailure: (kind, throttled) => metrics.authFailures.inc({ kind, throttled: String(throttled) }),
   })
 
   await app.register(swagger, {
@@ -104,7 +121,15 @@ export async function buildApp (deps: AppDeps) {
     },
     transform: jsonSchemaTransform,
   })
-  await app.register(swaggerUi, { routePrefix: '/v1/docs' })
+  await app.register(async function apiDocs (docs) {
+    // Swagger UI's own CSP (hashes of its inline scripts) without third-party sources, never framed.
+    docs.addHook('onSend', browserPageHeaders())
+    await docs.register(swaggerUi, {
+      routePrefix: '/v1/docs',
+      staticCSP: true,
+      transformStaticCSP: (csp) => csp.replace(/ https:| validator\.swagger\.io|upgrade-insecure-requests;/g, '').replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
+    })
+  })
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
   const secretBox = createSecretBox(config.SECRET_ENCRYPTION_KEYS)

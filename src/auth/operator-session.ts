@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { hashToken } from '../crypto/tokens.js'
 import { endOperatorSession, findOperatorBySession, insertOperatorSession } from '../db/operator-sessions-repository.js'
 import type { Queryable } from '../db/pool.js'
@@ -22,4 +22,19 @@ export async function operatorForSession (q: Queryable, pepper: string, sessionI
 
 export async function closeOperatorSession (q: Queryable, pepper: string, sessionId: string | undefined) {
   if (sessionId !== undefined && SESSION_ID_PATTERN.test(sessionId)) await endOperatorSession(q, hashToken(pepper, sessionId))
+}
+
+/**
+ * The console's CSRF token for a session: an HMAC of its id, so it is bound to the session, renewed
+ * with it at every sign-in, and worthless with any other session (a planted cookie cannot help).
+ */
+export function sessionCsrfToken (pepper: string, sessionId: string) {
+  return createHmac('sha256', pepper).update(`console-csrf:${sessionId}`).digest('base64url')
+}
+
+export function isSessionCsrfToken (pepper: string, sessionId: string | undefined, token: unknown) {
+  if (sessionId === undefined || typeof token !== 'string') return false
+  const expected = Buffer.from(sessionCsrfToken(pepper, sessionId))
+  const given = Buffer.from(token)
+  return given.length === expected.length && timingSafeEqual(given, expected)
 }

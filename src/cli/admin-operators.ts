@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { API_KEY_PATTERN, generateOperatorToken, hashToken, OPERATOR_TOKEN_PATTERN } from '../crypto/tokens.js'
+import { API_KEY_PATTERN, generateOperatorToken, hashToken, OPERATOR_TOKEN_PATTERN, OPERATOR_TOKEN_PREFIX_LENGTH } from '../crypto/tokens.js'
 import { insertAuditEvent } from '../db/audit-repository.js'
 import { insertOperatorToken, listOperators, revokeOperatorToken } from '../db/operator-tokens-repository.js'
 import { withTransaction } from '../db/pool.js'
@@ -50,7 +50,7 @@ export async function runOperatorCommand (cmd: OperatorCommand, deps: AdminDeps,
   if (cmd.name === 'operator-issue') {
     const token = generateOperatorToken()
     const issued = await withTransaction(deps.pool, async (client) => {
-      const row = await insertOperatorToken(client, { name, tokenPrefix: token.slice(0, 12), tokenHash: hashToken(deps.config.API_KEY_PEPPER, token) })
+      const row = await insertOperatorToken(client, { name, tokenPrefix: token.slice(0, OPERATOR_TOKEN_PREFIX_LENGTH), tokenHash: hashToken(deps.config.API_KEY_PEPPER, token) })
       if (row) await insertAuditEvent(client, { actorType: 'operator', actor, action: 'operator_token.issued', details: { name } })
       return row
     })

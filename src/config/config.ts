@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js'
 import { z } from 'zod'
 
 // true/1/yes/on/y/enabled and their opposites, in any case; anything else is refused.
@@ -49,6 +50,39 @@ const hostPorts = z.string().transform((raw, ctx) => {
   return nodes
 })
 
+const PROXY_PRESETS = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+/**
+ * Which proxies' X-Forwarded-For to believe, as Fastify's trustProxy takes it: unset/false for none,
+ * a hop count (the client address is the one the Nth proxy from the server appended), or the
+ * proxies' addresses/CIDRs (and proxy-addr's presets). `true` would trust every hop, so the
+ * leftmost address, which the client writes itself, would pass an IP allowlist: it is refused.
+ */
+const trustProxy = z.string().trim().transform((raw, ctx): false | number | string[] => {
+  if (/^(false|0|no|off|n|disabled)$/i.test(raw)) return false
+  if (/^\d{1,2}$/.test(raw)) return Number(raw)
+  if (/^(true|1|yes|on|y|enabled)$/i.test(raw)) {
+    ctx.addIssue({ code: 'custom', message: 'trusting every proxy lets a client spoof its address: give the number of proxies in front of the API (e.g. 1) or their addresses/CIDRs' })
+    return z.NEVER
+  }
+  const entries = raw.split(',').map((e) => e.trim()).filter(Boolean)
+  const bad = entries.find((e) => !PROXY_PRESETS.has(e) && !ipaddr.isValid(e) && !isValidCidr(e))
+  if (bad !== undefined || entries.length === 0) {
+    ctx.addIssue({ code: 'custom', message: `must be false, a hop count or a list of proxy addresses/CIDRs (got "${bad ?? raw}")` })
+    return z.NEVER
+  }
+  return entries
+})
+
+function isValidCidr (entry: string) {
+  try {
+    ipaddr.parseCIDR(entry)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** Tracing is read twice: by the preload (src/tracing/preload.ts), before anything else loads, and with the rest. */
 const tracingShape = {
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
@@ -81,10 +115,15 @@ export const configSchema = z.object({
   DELIVERY_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(2000),
   DELIVERY_BACKOFF_CAP_MS: z.coerce.number().int().min(1).default(3_600_000),
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: trustProxy.default(false),
+  // The origin browsers use for the console (https://ops.example.com): its cookies' Secure flag and
+  // __Host- prefix, and the Origin a console form must come from.
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((u) => new URL(u).origin).optional(),
   // The whole request (headers and body) must arrive within this; then 408 REQUEST_TIMEOUT.
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30000),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  // Refused credentials per source address (and per operator on console sign-in) per 60 s; then 429.
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   QUEUE_PREFIX: z.string().min(1).default('{rotation}'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(32),

@@ -13,6 +13,11 @@ export const ACTIONS = {
 } as const
 export type ConsoleAction = keyof typeof ACTIONS
 
+/** Whether a name from a URL is one of the actions (an own key: never `constructor`, `__proto__`, …). */
+export function isConsoleAction (name: string | undefined): name is ConsoleAction {
+  return name !== undefined && Object.hasOwn(ACTIONS, name)
+}
+
 const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '—')
 
 export function layout (title: string, body: SafeHtml, session?: { operator: string; csrf: string }) {

@@ -4,6 +4,8 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
 export const API_KEY_PATTERN = /^kash_(live|test)_[0-9A-Za-z]{32}$/
 export const OPERATOR_TOKEN_PATTERN = /^kash_op_[0-9A-Za-z]{40}$/
+/** How much of an operator token is stored in the clear (`kash_op_` and 4 characters) to tell tokens apart. */
+export const OPERATOR_TOKEN_PREFIX_LENGTH = 12
 
 export type KeyEnv = 'live' | 'test'
 

@@ -20,6 +20,12 @@ export async function findOperatorByTokenHash (q: Queryable, tokenHash: Buffer):
   return rows[0]
 }
 
+/** The operators whose token starts like `prefix` (what a refused console sign-in claimed to be). */
+export async function findOperatorNamesByTokenPrefix (q: Queryable, prefix: string) {
+  const { rows } = await q.query<{ name: string }>('select distinct name from operator_tokens where token_prefix = $1::text', [prefix])
+  return rows.map((r) => r.name)
+}
+
 /** Revokes an operator's live token; undefined when the name has none. */
 export async function revokeOperatorToken (q: Queryable, name: string) {
   const { rows } = await q.query<{ id: string; revokedAt: Date }>(

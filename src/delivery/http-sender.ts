@@ -37,11 +37,34 @@ function parseTarget (raw: string): URL | null {
   }
 }
 
+const NETWORK_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection closed while sending',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name lookup failed temporarily',
+}
+
+/**
+ * The text of a network error as the customer sees it: the error code and the host they configured.
+ * Node's own messages name the address it connected to (`connect ECONNREFUSED 203.0.113.5:443`),
+ * which would tell a customer how their name resolves inside this network; they are not used.
+ */
+function networkError (err: NodeJS.ErrnoException, host: string) {
+  const code = err.code ?? 'ERROR'
+  const what = NETWORK_ERRORS[code] ?? (/CERT|TLS|SSL/.test(code) ? 'TLS handshake failed' : 'network error')
+  return `${code}: ${what} (${host})`
+}
+
 /**
  * POSTs a webhook body once, never following redirects. Non-public addresses are refused unless
  * allowed: IP literals here (Node skips `lookup` for them), names in the safe lookup. One timer
  * covers connect and response. Error texts are stored and shown to customers, so they are built
- * only from status codes, error codes and Node's network messages, never from headers or body.
+ * only from status codes, error codes and the configured host: never from headers, body or the
+ * address a name resolved to.
  */
 export function sendWebhook (req: SendRequest): Promise<SendResult> {
   const url = parseTarget(req.url)
@@ -102,9 +125,9 @@ export function sendWebhook (req: SendRequest): Promise<SendResult> {
     }
 
     request.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRNOTALLOWED') return settle({ outcome: 'fail', statusCode: null, error: `address not allowed: ${err.message}` })
+      if (err.code === 'EADDRNOTALLOWED') return settle({ outcome: 'fail', statusCode: null, error: `address not allowed: ${host} resolves to an address that is not public` })
       if (statusCode !== null) return settle(classifyStatus(statusCode))
-      settle({ outcome: 'retry', statusCode: null, error: `${err.code ?? 'ERROR'}: ${err.message}` })
+      settle({ outcome: 'retry', statusCode: null, error: networkError(err, host) })
     })
     request.end(body)
   })

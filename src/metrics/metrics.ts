@@ -57,6 +57,12 @@ export function createMetrics () {
       help: 'Customer requests refused with 429 RATE_LIMIT_EXCEEDED',
       registers,
     }),
+    authFailures: new Counter({
+      name: `${PREFIX}auth_failures_total`,
+      help: 'Refused credentials (API keys, operator tokens, console sign-ins), and whether they were throttled (429) rather than answered 401',
+      labelNames: ['kind', 'throttled'] as const,
+      registers,
+    }),
     /** Scrape-time gauges register here (see scrape-gauges.ts). */
     gauge<L extends string> (config: { name: string; help: string; labelNames: readonly L[]; collect: (this: Gauge<L>) => Promise<void> }) {
       return new Gauge<L>({ ...config, name: `${PREFIX}${config.name}`, registers })

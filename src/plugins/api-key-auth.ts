@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fa
 import type pg from 'pg'
 import { authenticateApiKey } from '../auth/api-key-auth.js'
 import type { ApiKeyAuthRow } from '../db/api-keys-repository.js'
+import { throttleAuthFailure } from './rate-limit.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,6 +16,11 @@ declare module 'fastify' {
  */
 export function requireApiKey (pool: pg.Pool, pepper: string, scopes: readonly string[]): onRequestAsyncHookHandler {
   return async function apiKeyAuth (request: FastifyRequest, _reply: FastifyReply) {
-    request.apiKey = await authenticateApiKey(pool, pepper, request.headers['x-api-key'], request.ip, scopes)
+    try {
+      request.apiKey = await authenticateApiKey(pool, pepper, request.headers['x-api-key'], request.ip, scopes)
+    } catch (err) {
+      await throttleAuthFailure(request, 'api_key', err)
+      throw err
+    }
   }
 }

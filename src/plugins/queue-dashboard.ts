@@ -7,10 +7,12 @@ import type { Config } from '../config/config.js'
 import type { Queues } from '../queue/queues.js'
 import { AppError } from '../errors/app-error.js'
 import { sendProblem } from '../http/problem.js'
+import { browserPageHeaders } from '../http/security-headers.js'
 import { requireOperator } from './operator-auth.js'
 import { loadSessionOperator } from './operator-session.js'
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues'
+const DASHBOARD_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 
 /**
  * The BullMQ dashboard for operators, behind operator auth (bearer token, or the console's session). Read-only: every change to a rotation
@@ -23,7 +25,7 @@ export const queueDashboardPlugin: FastifyPluginAsync<{ pool: pg.Pool; config: C
   app.addHook('onRequest', async (request, reply) => {
     try {
       // A browser comes with the console's session cookie; scripts with the bearer token.
-      if (request.headers.authorization === undefined && await loadSessionOperator(pool, config.API_KEY_PEPPER, request)) return
+      if (request.headers.authorization === undefined && await loadSessionOperator(pool, config, request)) return
       if (request.headers.authorization === undefined && request.method === 'GET' && request.headers.accept?.includes('text/html')) {
         return reply.redirect('/admin/sign-in', 303)
       }
@@ -32,6 +34,13 @@ export const queueDashboardPlugin: FastifyPluginAsync<{ pool: pg.Pool; config: C
       if (err instanceof AppError) return sendProblem(request, reply, err)
       throw err
     }
+  })
+  // bull-board's page loads its fonts from Google: an operator page makes no third-party request
+  // (the link is dropped, and the CSP would refuse it anyway). Its React UI needs inline styles.
+  app.addHook('onSend', browserPageHeaders({ 'content-security-policy': DASHBOARD_CSP, 'cache-control': 'no-store' }))
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return payload
+    return payload.replace(/<link[^>]+href="https:\/\/fonts\.(googleapis|gstatic)\.com[^>]*>/g, '')
   })
   const serverAdapter = new FastifyAdapter()
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH)

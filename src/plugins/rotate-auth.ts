@@ -5,7 +5,7 @@ import type { Config } from '../config/config.js'
 import { readKeyAndRotationRequestState } from '../db/rotation-requests-repository.js'
 import type { PrefetchedRotationState } from '../domain/rotation-requests.js'
 import { parseIdempotencyKey } from '../http/request-headers.js'
-import { rateLimitHook } from './rate-limit.js'
+import { rateLimitHook, throttleAuthFailure } from './rate-limit.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,14 +32,19 @@ export function rotateOnRequest ({ pool, config }: { pool: pg.Pool; config: Conf
   return [
     async function apiKeyAuthWithRotationState (request: FastifyRequest) {
       const idempotencyKey = idempotencyKeyOf(request)
-      request.apiKey = await authenticateApiKey(pool, config.API_KEY_PEPPER, request.headers['x-api-key'], request.ip, ROTATION_SCOPES,
-        idempotencyKey === undefined
-          ? undefined
-          : async (keyHash) => {
-            const found = await readKeyAndRotationRequestState(pool, keyHash, idempotencyKey, options)
-            if (found) request.rotationState = { ...found.state, idempotencyKey }
-            return found?.key
-          })
+      try {
+        request.apiKey = await authenticateApiKey(pool, config.API_KEY_PEPPER, request.headers['x-api-key'], request.ip, ROTATION_SCOPES,
+          idempotencyKey === undefined
+            ? undefined
+            : async (keyHash) => {
+              const found = await readKeyAndRotationRequestState(pool, keyHash, idempotencyKey, options)
+              if (found) request.rotationState = { ...found.state, idempotencyKey }
+              return found?.key
+            })
+      } catch (err) {
+        await throttleAuthFailure(request, 'api_key', err)
+        throw err
+      }
     },
     rateLimitHook(),
   ]

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { MAX_BIGINT } from '../http/cursor.js'
 import { envelopeSchema, isoTime, listSchema, nullableTime } from './common.js'
 import { rotationListItemSchema, signingSecretSchema } from './webhook-secret.js'
 
@@ -31,7 +32,8 @@ export const auditEventSchema = z.object({
 export const auditListQuerySchema = z.strictObject({
   apiKeyId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().regex(/^\d{1,19}$/).optional(),
+  // An audit event's id: 19 digits can still be past Postgres' bigint.
+  cursor: z.string().regex(/^\d{1,19}$/).refine((c) => !/^\d{1,19}$/.test(c) || BigInt(c) <= MAX_BIGINT, 'is not a cursor this API returned').optional(),
 })
 
 export const auditListSchema = listSchema(auditEventSchema)

@@ -137,6 +137,18 @@ describe('sendWebhook', () => {
     expect(await send('not a url')).toEqual({ outcome: 'fail', statusCode: null, error: 'invalid webhook URL' })
   })
 
+  it('names the configured host, never the address it resolved to, in refusal and network error texts (issue 18)', async () => {
+    const server = await startServer()
+    const refused = await send(`http://localhost:${server.port}/hooks`, { allowPrivateAddresses: false })
+    const unreachable = await send(`http://localhost:${await closedPort()}/hooks`)
+    expect(refused).toMatchObject({ outcome: 'fail', error: expect.stringMatching(/^address not allowed: localhost /) })
+    expect(unreachable).toMatchObject({ outcome: 'retry', error: expect.stringMatching(/^ECONNREFUSED: .*localhost/) })
+    for (const result of [refused, unreachable]) {
+      const error = result.outcome === 'delivered' ? '' : result.error
+      expect(error).not.toMatch(/127\.0\.0\.1|::1|\d+\.\d+\.\d+\.\d+/)
+    }
+  })
+
   it('keeps request headers and body out of error texts', async () => {
     const server = await startServer(() => ({ status: 500 }))
     for (const result of [await send(server.url), await send(`http://127.0.0.1:${await closedPort()}/`)]) {

@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net'
 import fc from 'fast-check'
 import { ERROR_CATALOGUE, isErrorCode } from '../../src/errors/catalogue.js'
+import { pageForm, signIn } from '../fixtures/console.js'
+import { createOperator } from '../fixtures/operators.js'
 import { rawRequest, type RawResponse } from '../fixtures/raw-http.js'
 import { buildTestContext, ROTATE_PATH, type TestContext } from '../helper.js'
 import { describeRequest, fuzzRequests, serialize, type FuzzRequest, type RouteKind, type RouteTemplate } from './requests.js'
@@ -8,6 +10,7 @@ import { describeRequest, fuzzRequests, serialize, type FuzzRequest, type RouteK
 const FUZZ_ENV = {
   LOG_LEVEL: 'warn',
   RATE_LIMIT_PER_MINUTE: '100000000', // the limiter would otherwise answer most requests itself
+  AUTH_FAILURES_PER_MINUTE: '100000000', // so would the throttle of refused credentials
   ROTATION_COOLDOWN_SECONDS: '1', // so that rotations really happen during the run
   DELIVERY_MAX_ATTEMPTS: '1',
   // A request announcing a body it never sends (a duplicated Transfer-Encoding: chunked) is
@@ -27,6 +30,14 @@ function routeTable (ctx: TestContext): RouteTemplate[] {
   return Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ method: method.toUpperCase(), path, kind: routeKind(path) })))
 }
 
+/** A console session of a fuzz operator, signed in as a browser does. */
+async function consoleSession (ctx: TestContext, keyId: string) {
+  const operator = await createOperator(ctx, 'fuzz-operator')
+  const { cookie } = await signIn(ctx, operator.token)
+  const { csrf } = await pageForm(ctx, '/admin', cookie)
+  return { cookie, csrf: csrf!, keyId }
+}
+
 interface KeyState { version: number; current: string; rotations: Array<{ id: string; status: string }> }
 
 /** What the properties say about one answer; an empty list is a pass. */
@@ -38,6 +49,11 @@ function responseViolations (req: FuzzRequest, res: RawResponse): string[] {
   if (!code || !isErrorCode(code)) problems.push(`error without a catalogue X-Error-Code (${code})`)
   if (!res.headers['x-request-id']) problems.push('error without X-Request-ID')
   if (req.method === 'HEAD') return problems
+  if (isConsolePage(req, res)) {
+    // The console answers a browser with an error page carrying the same catalogue code.
+    if (code && isErrorCode(code) && ERROR_CATALOGUE[code].status !== res.status) problems.push(`page code ${code} does not match status ${res.status}`)
+    return problems
+  }
   if (!/^application\/problem\+json/.test(res.headers['content-type'] ?? '')) problems.push(`error content-type ${res.headers['content-type']}`)
   let body: Record<string, unknown> = {}
   try {
@@ -50,6 +66,11 @@ function responseViolations (req: FuzzRequest, res: RawResponse): string[] {
   if (body.code !== code) problems.push('X-Error-Code differs from the body\'s code')
   if (body.requestId !== res.headers['x-request-id']) problems.push('requestId differs from X-Request-ID')
   return problems
+}
+
+function isConsolePage (req: FuzzRequest, res: RawResponse) {
+  const acceptsHtml = req.headers.some(([name, value]) => name.toLowerCase() === 'accept' && value.includes('text/html'))
+  return req.target.startsWith('/admin/') && acceptsHtml && /^text\/html/.test(res.headers['content-type'] ?? '')
 }
 
 /** The rotation id a response answered with, if it answered as a rotation. */
@@ -80,6 +101,7 @@ export async function runFuzz ({ databaseUrl, numRuns, seed = Date.now() % 2 ** 
   await ctx.app.listen({ port: 0, host: '127.0.0.1' })
   const port = (ctx.app.server.address() as AddressInfo).port
   const key = await ctx.createKey({ webhookUrl: 'https://hooks.example.invalid/kash' })
+  const consoleCredentials = await consoleSession(ctx, key.apiKeyId)
   const answered = new Set<string>()
   const summary: FuzzSummary = { requests: 0, byStatus: {}, byCode: {}, rotationsAnswered: 0, secretVersion: 1, seed }
 
@@ -103,7 +125,7 @@ export async function runFuzz ({ databaseUrl, numRuns, seed = Date.now() % 2 ** 
   }
 
   let state = await keyState()
-  const property = fc.asyncProperty(fuzzRequests(routeTable(ctx), { apiKey: key.apiKey }), async (req) => {
+  const property = fc.asyncProperty(fuzzRequests(routeTable(ctx), { apiKey: key.apiKey, console: consoleCredentials }), async (req) => {
     const res = await rawRequest(port, serialize(req), { head: req.method === 'HEAD', timeoutMs: 45_000 })
     summary.requests++
     summary.byStatus[res.status] = (summary.byStatus[res.status] ?? 0) + 1

@@ -12,7 +12,11 @@ export type RouteKind = 'customer' | 'operator' | 'public' | 'unknown'
 
 export interface RouteTemplate { method: string; path: string; kind: RouteKind }
 
-export interface Credentials { apiKey: string }
+export interface Credentials {
+  apiKey: string
+  /** A signed-in console session of an operator: its cookie, the form token, and the fuzz key's id. */
+  console: { cookie: string; csrf: string; keyId: string }
+}
 
 /** The bytes of the request (utf8 for non-ASCII header values, as a careless client sends them). */
 export function serialize (req: FuzzRequest): Buffer {
@@ -42,8 +46,19 @@ const idSegment = fc.oneof(
   { weight: 1, arbitrary: fc.webSegment() }
 )
 
+// Cursors of the right shape but out of range (issue 18): past bigint, and past any timestamp.
+const craftedCursor = (sortKey: string) => Buffer.from(`${sortKey}.0b9f5c3e-7d1a-4c55-9a43-2f4e8c1d6b70`, 'utf8').toString('base64url')
+const craftedCursors = fc.constantFrom(
+  `cursor=${craftedCursor('99999999999999999999')}`, `cursor=${craftedCursor('9223372036854775807')}`, `cursor=${craftedCursor('253402300800000000')}`,
+  'cursor=9999999999999999999', 'cursor=9223372036854775808', 'cursor=99999999999999999999', 'cursor=-1', 'cursor=00000000000000000001'
+)
+// Names every object inherits, where the console looks up an action or a `done` notice.
+const inheritedNames = fc.constantFrom('constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', '__defineGetter__', 'toLocaleString', 'prototype')
+
 const junkQuery = fc.oneof(
   fc.webQueryParameters(),
+  craftedCursors,
+  inheritedNames.map((name) => `done=${name}`),
   fc.constantFrom(
     'limit=-1', 'limit=abc', 'limit=0', 'limit=101', 'limit=100000000000000000000000', 'limit=1&limit=2', 'limit=1.5',
     'cursor=junk', 'cursor=', `cursor=${'A'.repeat(2000)}`, 'status=nope', 'status=delivered&status=failed', 'status[]=x',
@@ -127,6 +142,28 @@ const body = fc.oneof(
   { weight: 1, arbitrary: fc.string({ maxLength: 200, unit: 'binary' }) }
 )
 
+/**
+ * Console forms of a signed-in operator, with a valid CSRF token, naming an action the console
+ * must not find (an inherited property, or junk), for the fuzz key or another id, and key pages
+ * with such a `done` notice. Real actions are left out: they would rotate the fuzz key.
+ */
+function consoleRequests (creds: Credentials): fc.Arbitrary<FuzzRequest> {
+  const { cookie, csrf, keyId } = creds.console
+  const keyIds = fc.oneof(fc.constant(keyId), fc.uuid(), idSegment)
+  const actionName = fc.oneof({ weight: 3, arbitrary: inheritedNames }, { weight: 1, arbitrary: idSegment })
+  const post = fc.record({ key: keyIds, action: actionName, idempotencyKey: fc.uuid(), accept: fc.constantFrom('text/html', 'application/json', '*/*') })
+    .map(({ key, action, idempotencyKey, accept }): FuzzRequest => ({
+      method: 'POST',
+      target: `/admin/keys/${key}/${action}`,
+      headers: [['Cookie', cookie], ['Content-Type', 'application/x-www-form-urlencoded'], ['Accept', accept]],
+      body: new URLSearchParams({ _csrf: csrf, reason: 'fuzz', confirm: 'yes', idempotencyKey }).toString(),
+    }))
+  const page = fc.tuple(keyIds, inheritedNames).map(([key, name]): FuzzRequest => ({
+    method: 'GET', target: `/admin/keys/${key}?done=${encodeURIComponent(name)}`, headers: [['Cookie', cookie]], body: null,
+  }))
+  return fc.oneof(post, page)
+}
+
 /** Requests over the whole route table, with credentials fitting (or not) each route's kind. */
 export function fuzzRequests (routes: RouteTemplate[], creds: Credentials): fc.Arbitrary<FuzzRequest> {
   const routed = fc.constantFrom(...routes).chain((route) => fc.record({
@@ -139,7 +176,7 @@ export function fuzzRequests (routes: RouteTemplate[], creds: Credentials): fc.A
     method: methods,
     path: fc.oneof(unknownPath, traversal, hiddenRoutes),
   })
-  return fc.oneof({ weight: 5, arbitrary: routed }, { weight: 2, arbitrary: other }).chain(({ kind, method, path }) => fc.record({
+  const random = fc.oneof({ weight: 5, arbitrary: routed }, { weight: 2, arbitrary: other }).chain(({ kind, method, path }) => fc.record({
     method: fc.constant(method),
     target: sometimes(junkQuery, 3).map((q) => q === null ? path : `${path}?${q}`),
     credentials: credentialHeaders(kind, creds),
@@ -156,4 +193,5 @@ export function fuzzRequests (routes: RouteTemplate[], creds: Credentials): fc.A
     if (duplicate) headers.push([duplicate[0], noLineBreaks(duplicate[1])])
     return { method, target, headers, body }
   })
+  return fc.oneof({ weight: 9, arbitrary: random }, { weight: 1, arbitrary: consoleRequests(creds) })
 }
