@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { verifySignature } from '../src/signing/index.js'
+import { verifySignature } from '@webhook-secret-rotation/signing'
 import type { ClientKey, Intent, ResponseRecord } from './client.js'
 import type { UnexpectedExit } from './processes.js'
 import type { startReceiver } from './receiver.js'
