@@ -35,7 +35,7 @@ step "build $IMAGE (FROM $NODE_IMAGE)"
 start=$(date +%s)
 podman build --format docker --network host --build-arg "NODE_IMAGE=$NODE_IMAGE" -t "$IMAGE" . > "$TMP/build.log" 2>&1 \
   || { tail -n 40 "$TMP/build.log"; fail "image build"; }
-echo "built in $(( $(date +%s) - start )) s; $(podman image inspect "$IMAGE" --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}')"
+echo "built in $(( $(date +%s) - start )) s; $(podman image inspect "$IMAGE" --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}') (base $(podman image inspect "$NODE_IMAGE" --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}'))"
 echo "user: $(podman image inspect "$IMAGE" --format '{{.Config.User}}'), cmd: $(podman image inspect "$IMAGE" --format '{{.Config.Cmd}}')"
 echo "healthcheck: $(podman image inspect "$IMAGE" --format '{{.Config.Healthcheck.Test}}')"
 podman run --rm "$IMAGE" node -e "
@@ -43,8 +43,8 @@ podman run --rm "$IMAGE" node -e "
   const has = (p) => fs.existsSync('node_modules/' + p)
   const count = (dir) => fs.readdirSync(dir).flatMap((n) => n.startsWith('@') ? fs.readdirSync(dir + '/' + n) : [n]).length
   console.log('node', process.version, '| top-level packages in node_modules:', count('node_modules'),
-    '| tsx:', has('tsx'), '| embedded-postgres:', has('embedded-postgres'), '| esbuild:', has('esbuild'), '| npm:', fs.existsSync('/usr/local/bin/npm'))
-  if (has('tsx') || has('embedded-postgres') || has('esbuild')) process.exit(1)
+    '| tsx:', has('tsx'), '| typescript:', has('typescript'), '| embedded-postgres:', has('embedded-postgres'), '| esbuild:', has('esbuild'), '| npm:', fs.existsSync('/usr/local/bin/npm'))
+  if (has('tsx') || has('typescript') || has('embedded-postgres') || has('esbuild')) process.exit(1)
 " || fail "the image carries development dependencies"
 
 step "postgres and redis on network $NAME"
