@@ -1,3 +1,3 @@
 import neostandard from 'neostandard'
 
-export default neostandard({ ts: true, ignores: ['dist/**', 'coverage/**', '.data/**', 'src/client/openapi-types.ts'] })
+export default neostandard({ ts: true, ignores: ['dist/**', 'packages/*/dist/**', 'coverage/**', '.data/**', 'packages/client/src/openapi-types.ts'] })

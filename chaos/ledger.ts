@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { verifySignature } from '../src/signing/index.js'
+import { verifySignature } from '@webhook-secret-rotation/signing'
 import { ANSWERS_LOST, type ClientKey, type HeldSecret, type Intent, type ResponseRecord } from './client.js'
 import type { UnexpectedExit } from './processes.js'
 import type { Delivery, startReceiver } from './receiver.js'

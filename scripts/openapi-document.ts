@@ -6,7 +6,7 @@ import { finalizeConfig, parseEnv } from '../src/config/config.js'
 import { createLogger } from '../src/logging/logger.js'
 import { closeQueues, createQueues } from '../src/queue/queues.js'
 
-export const CLIENT_TYPES_FILE = 'src/client/openapi-types.ts'
+export const CLIENT_TYPES_FILE = 'packages/client/src/openapi-types.ts'
 const UNUSED_REDIS_URL = 'redis://unused.invalid:6379'
 
 /**

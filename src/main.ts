@@ -51,7 +51,7 @@ async function main () {
     await services.close()
     await embedded?.stop()
     // The preload started the SDK; its last spans are flushed before close-with-grace exits.
-    if (config.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined) await (await import('./tracing/tracing.js')).stopTracing()
+    if (config.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined) await (await import('./tracing/tracing.js')).stopTracing(log)
   })
 
   if (embedded) {

@@ -6,7 +6,7 @@ import { createRedis } from './queue/redis.js'
 import { closeQueues, createQueues, type Queues } from './queue/queues.js'
 import { startWorkers, type Workers } from '../workers/index.js'
 import { createMetrics } from './metrics/metrics.js'
-import { startMetricsServer } from './metrics/metrics-server.js'
+import { startMetricsServer, type HealthReport } from './metrics/metrics-server.js'
 import { registerScrapeGauges } from './metrics/scrape-gauges.js'
 
 export type Role = 'all' | 'api' | 'worker'
@@ -44,6 +44,14 @@ export async function startServices (config: Config, log: Logger, role: Role) {
     return closing
   }
 
+  /** Liveness: the API is listening and the workers are taking jobs, until shutdown starts. */
+  function health (): HealthReport {
+    const up = closing === undefined &&
+      (role === 'worker' || app?.server.listening === true) &&
+      (role === 'api' || (workers !== undefined && workers.rotations.isRunning() && workers.deliveries.isRunning()))
+    return { role, status: up ? 'ok' : 'unavailable' }
+  }
+
   function redis (role: 'api' | 'worker') {
     const client = createRedis(config, role, log)
     redisClients.push(client)
@@ -65,7 +73,7 @@ export async function startServices (config: Config, log: Logger, role: Role) {
       workers = startWorkers({ config, pool: workerPool, connection: redis('worker'), queues: queues(), log, metrics })
     }
     if (config.METRICS_PORT !== undefined) {
-      metricsServer = await startMetricsServer(metrics, { port: config.METRICS_PORT, host: config.METRICS_HOST, log })
+      metricsServer = await startMetricsServer(metrics, { port: config.METRICS_PORT, host: config.METRICS_HOST, log, health })
     }
   } catch (err) {
     await close()

@@ -6,7 +6,7 @@ import { aad, type SecretBox } from '../src/crypto/secret-box.js'
 import { findDeliveryTarget, recordDeliveryAttempt, type DeliveryTarget } from '../src/db/webhook-events-repository.js'
 import type { sendWebhook } from '../src/delivery/http-sender.js'
 import { deliveryJobData, type DeliveryJobData, type DeliveryJobResult } from '../src/queue/delivery-queue.js'
-import { SIGNATURE_HEADER, signPayload, standardWebhookHeaders } from '../src/signing/index.js'
+import { SIGNATURE_HEADER, signPayload, standardWebhookHeaders } from '@webhook-secret-rotation/signing'
 
 export const USER_AGENT = 'Kash-Webhooks/1.0 (+/v1/docs)'
 

@@ -3,7 +3,7 @@
 import { text } from 'node:stream/consumers'
 import pg from 'pg'
 import { Pool } from 'undici'
-import { signPayload, SIGNATURE_HEADER } from '../../src/signing/index.js'
+import { signPayload, SIGNATURE_HEADER } from '@webhook-secret-rotation/signing'
 import { closedLoop, openLoop, type RunStats } from './stats.js'
 import { baselineTransaction } from './baseline-transaction.js'
 

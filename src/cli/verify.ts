@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { verifySignature } from '../signing/index.js'
+import { verifySignature } from '@webhook-secret-rotation/signing'
 
 export interface VerifyCliIo {
   stdout: (s: string) => void;

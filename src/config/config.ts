@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import ipaddr from 'ipaddr.js'
 import { z } from 'zod'
 
@@ -172,7 +173,35 @@ export class ConfigError extends Error {}
 
 /** Parses the environment once; a bad value stops start-up with a message naming it. */
 export function parseEnv (env: Record<string, string | undefined>) {
-  return parseWith(configSchema, env)
+  return parseWith(configSchema, readFileVariables(env))
+}
+
+/**
+ * The variables that hold a credential may be given as a file instead, NAME_FILE=/run/secrets/…
+ * (the convention of Docker and compose secrets and of the official database images), so the
+ * value stays out of `docker inspect`, the process environment and the compose file.
+ */
+export const FILE_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'API_KEY_PEPPER', 'SECRET_ENCRYPTION_KEYS'] as const
+
+/** The environment with each NAME_FILE read into NAME (surrounding whitespace trimmed). */
+export function readFileVariables (env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out = { ...env }
+  const problems: string[] = []
+  for (const name of FILE_VARIABLES) {
+    const file = env[`${name}_FILE`]
+    if (file === undefined || file === '') continue
+    if (env[name] !== undefined && env[name] !== '') {
+      problems.push(`  ${name}_FILE: set ${name} or ${name}_FILE, not both`)
+      continue
+    }
+    try {
+      out[name] = readFileSync(file, 'utf8').trim()
+    } catch (err) {
+      problems.push(`  ${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`)
+  return out
 }
 
 function parseWith<S extends z.ZodType> (schema: S, env: Record<string, string | undefined>): z.output<S> {

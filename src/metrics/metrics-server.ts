@@ -3,13 +3,23 @@ import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
 import type { Metrics } from './metrics.js'
 
+/** What GET /health answers: the process' role, and whether each part of it that role runs is up. */
+export interface HealthReport { role: string; status: 'ok' | 'unavailable' }
+
 /**
  * The unauthenticated /metrics listener on METRICS_PORT (loopback by default, METRICS_HOST), for
  * the worker process, which has no HTTP server, and for scrapers that hold no operator token.
+ * It also answers GET /health, the container health check of both roles (src/healthcheck.ts).
  */
-export async function startMetricsServer (metrics: Metrics, { port, host, log }: { port: number; host: string; log: Logger }) {
+export async function startMetricsServer (metrics: Metrics, { port, host, log, health }: { port: number; host: string; log: Logger; health?: () => HealthReport }) {
   const server = createServer((req, res) => {
-    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+    const route = req.url?.split('?')[0]
+    if (req.method === 'GET' && route === '/health' && health) {
+      const report = health()
+      res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(report))
+      return
+    }
+    if (req.method !== 'GET' || route !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n')
       return
     }

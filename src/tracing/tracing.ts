@@ -2,6 +2,7 @@ import { register } from 'node:module'
 import { NodeSDK } from '@opentelemetry/sdk-node'
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { createAddHookMessageChannel } from 'import-in-the-middle'
+import type { Logger } from 'pino'
 import { createInstrumentations } from './instrumentations.js'
 
 let sdk: NodeSDK | undefined
@@ -34,9 +35,16 @@ export async function startTracing ({ serviceName, spanProcessors }: TracingOpti
   return sdk
 }
 
-/** Flushes the spans still buffered and stops the SDK; a no-op when tracing is off. */
-export async function stopTracing () {
+/**
+ * Flushes the spans still buffered and stops the SDK; a no-op when tracing is off. A collector
+ * that cannot be reached costs those spans and a warning, never a failed shutdown (exit code 1).
+ */
+export async function stopTracing (log?: Pick<Logger, 'warn'>) {
   const running = sdk
   sdk = undefined
-  await running?.shutdown()
+  try {
+    await running?.shutdown()
+  } catch (err) {
+    log?.warn({ err }, 'tracing: the last spans could not be exported')
+  }
 }

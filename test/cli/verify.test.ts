@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { runVerifyCli } from '../../src/cli/verify.js'
-import { signPayload } from '../../src/signing/index.js'
+import { signPayload } from '@webhook-secret-rotation/signing'
 
 const CURRENT = 'whsec_cli_current'
 const PREVIOUS = 'whsec_cli_previous'

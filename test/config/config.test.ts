@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { ConfigError, parseEnv } from '../../src/config/config.js'
 
 describe('boolean configuration variables', () => {
@@ -33,5 +36,44 @@ describe('TRUST_PROXY', () => {
   it('refuses true (trust every hop) and anything that is not an address, naming what to set instead', () => {
     expect(() => parseEnv({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: trusting every proxy lets a client spoof its address/)
     expect(() => parseEnv({ TRUST_PROXY: '10.0.0.0/8,nginx' })).toThrow(/TRUST_PROXY: .*"nginx"/)
+  })
+})
+
+describe('credentials given as files (NAME_FILE)', () => {
+  const PEPPER = 'p'.repeat(40)
+  const KEYS = `k1:${Buffer.alloc(32, 7).toString('base64')}`
+
+  function secretFile (content: string) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'config-file-'))
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+    const file = path.join(dir, 'secret')
+    writeFileSync(file, content, { mode: 0o600 })
+    return file
+  }
+
+  it('reads each credential from its file, without the trailing newline secret files usually end with', () => {
+    const parsed = parseEnv({
+      DATABASE_URL_FILE: secretFile('postgres://rotation:s3cret@db:5432/rotation\n'),
+      REDIS_URL_FILE: secretFile('redis://:pw@redis:6379\n'),
+      API_KEY_PEPPER_FILE: secretFile(`${PEPPER}\n`),
+      SECRET_ENCRYPTION_KEYS_FILE: secretFile(`${KEYS}\n`),
+    })
+    expect(parsed.DATABASE_URL).toBe('postgres://rotation:s3cret@db:5432/rotation')
+    expect(parsed.REDIS_URL).toBe('redis://:pw@redis:6379')
+    expect(parsed.API_KEY_PEPPER).toBe(PEPPER)
+    expect(parsed.SECRET_ENCRYPTION_KEYS).toEqual([{ kid: 'k1', key: Buffer.alloc(32, 7) }])
+  })
+
+  it('validates a value read from a file like one from the environment', () => {
+    expect(() => parseEnv({ API_KEY_PEPPER_FILE: secretFile('too short\n') })).toThrow(/API_KEY_PEPPER: must be at least 32 characters/)
+  })
+
+  it('refuses both NAME and NAME_FILE, and a file it cannot read, naming the variable and never the value', () => {
+    expect(() => parseEnv({ API_KEY_PEPPER: PEPPER, API_KEY_PEPPER_FILE: secretFile(PEPPER) }))
+      .toThrow(/API_KEY_PEPPER_FILE: set API_KEY_PEPPER or API_KEY_PEPPER_FILE, not both/)
+    const missing = path.join(os.tmpdir(), `no-such-secret-${process.pid}`)
+    let message = ''
+    try { parseEnv({ DATABASE_URL_FILE: missing }) } catch (err) { message = (err as Error).message }
+    expect(message).toBe(`invalid configuration:\n  DATABASE_URL_FILE: cannot read ${missing} (ENOENT)`)
   })
 })

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { aad, createSecretBox } from '../../src/crypto/secret-box.js'
-import { verifySignature } from '../../src/signing/index.js'
+import { verifySignature } from '@webhook-secret-rotation/signing'
 import { createOperator } from '../fixtures/operators.js'
 import { startReceiver } from '../fixtures/receiver.js'
 import { buildTestContext, createTestDatabase, eventually, json } from '../helper.js'

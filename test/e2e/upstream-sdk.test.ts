@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { API_VERSION } from '../../src/http/api-version.js'
-import { verifySignature } from '../../src/signing/signature.js'
+import { verifySignature } from '@webhook-secret-rotation/signing'
 import { createOperator } from '../fixtures/operators.js'
 import { startReceiver } from '../fixtures/receiver.js'
 import { createSdkLikeClient, SdkLikeError, type Attempt } from '../fixtures/sdk-like-client.js'

@@ -30,6 +30,17 @@ describe('METRICS_PORT', () => {
     expect((await fetch(services.metricsUrl!.replace('/metrics', '/other'))).status).toBe(404)
   })
 
+  it('answers GET /health with the role and whether its workers (and API) are up: the container health check of each role', async () => {
+    const ctx = await buildTestContext({ databaseUrl, worker: false, env: { METRICS_PORT: '0', PORT: '0' } })
+    for (const role of ['worker', 'api'] as const) {
+      const services = await startServices(ctx.config, createLogger('silent'), role)
+      onTestFinished(() => services.close())
+      const res = await fetch(services.metricsUrl!.replace('/metrics', '/health'))
+      expect(res.status).toBe(200)
+      expect(await res.json()).toEqual({ role, status: 'ok' })
+    }
+  })
+
   it('with --role all serves one registry: the API\'s requests and the worker\'s rotations on the same endpoint', async () => {
     const ctx = await buildTestContext({ databaseUrl, worker: false, env: { METRICS_PORT: '0', PORT: '0' } })
     const services = await startServices(ctx.config, createLogger('silent'), 'all')

@@ -4,7 +4,7 @@ import { readdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import pg from 'pg'
-import { describe, expect, inject, it, onTestFinished } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { freePort } from '../../src/embedded/free-port.js'
 import { spawnRole } from '../fixtures/spawn-role.js'
 import { eventually } from '../helper.js'
@@ -21,12 +21,14 @@ async function createEmptyDatabase () {
 }
 
 describe('npm run build', () => {
-  it('produces an API that, run with node from the build output, migrates its database and serves the operator console with its stylesheet', async () => {
-    // Inside dist/ (git- and lint-ignored), so the built files resolve this checkout's node_modules and package.json.
-    const outDir = path.join('dist', `.build-test-${randomUUID()}`)
-    onTestFinished(() => rm(outDir, { recursive: true, force: true }))
+  // Inside dist/ (git- and lint-ignored), so the built files resolve this checkout's node_modules and package.json.
+  const outDir = path.join('dist', `.build-test-${randomUUID()}`)
+  beforeAll(async () => {
     await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/build.ts', '--out-dir', outDir], { maxBuffer: 16 * 1024 * 1024 })
+  }, 180_000)
+  afterAll(() => rm(outDir, { recursive: true, force: true }))
 
+  it('produces an API that, run with node from the build output, migrates its database and serves the operator console with its stylesheet', async () => {
     const databaseUrl = await createEmptyDatabase()
     const port = await freePort()
     const api = spawnRole('api', {
@@ -56,6 +58,42 @@ describe('npm run build', () => {
       expect(Number(rows[0]!.version)).toBe((await readdir('migrations')).filter((f) => f.endsWith('.sql')).length)
     } finally {
       await client.end()
+    }
+  }, 180_000)
+
+  it('runs both roles with plain node and the compiled tracing preload, each passing the container health check until it stops', async () => {
+    const env = {
+      DATABASE_URL: await createEmptyDatabase(),
+      REDIS_URL: inject('redisUrl'),
+      QUEUE_PREFIX: `{t-${randomUUID()}}`,
+      // Tracing on: the compiled preload starts the OpenTelemetry SDK (nothing listens there; spans are dropped).
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
+    }
+    const entry = ['--import', `./${outDir}/src/tracing/preload.js`, path.join(outDir, 'src/main.js')]
+    const healthcheck = async (ports: Record<string, string>) => {
+      try {
+        const { stdout } = await promisify(execFile)(process.execPath, [path.join(outDir, 'src/healthcheck.js')], { env: { ...process.env, ...ports } })
+        return { ok: true, output: stdout }
+      } catch (err) {
+        return { ok: false, output: String((err as { stderr?: string }).stderr) }
+      }
+    }
+    for (const role of ['worker', 'api'] as const) {
+      const ports = { PORT: String(await freePort()), METRICS_PORT: String(await freePort()) }
+      const proc = spawnRole(role, { ...env, ...ports }, entry)
+      const healthy = await eventually(async () => {
+        proc.assertAlive()
+        const result = await healthcheck(ports)
+        return result.ok && result
+      }, 60_000, 200)
+      expect(healthy.output).toBe(`healthy: {"role":"${role}","status":"ok"}\n`)
+
+      proc.child.kill('SIGTERM')
+      const code = await new Promise((resolve) => proc.child.once('exit', resolve))
+      expect(code, proc.output).toBe(0)
+      const after = await healthcheck(ports)
+      expect(after.ok).toBe(false)
+      expect(after.output).toMatch(/^unhealthy: \/health on :\d+: /)
     }
   }, 180_000)
 })

@@ -4,7 +4,7 @@ import {
   SIGNATURE_HEADER,
   signPayload,
   verifySignature,
-} from '../../src/signing/index.js'
+} from '@webhook-secret-rotation/signing'
 
 const CURRENT = 'whsec_test_current'
 const PREVIOUS = 'whsec_test_previous'

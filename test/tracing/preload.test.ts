@@ -5,7 +5,7 @@ import { queueTelemetry } from '../../src/tracing/queue-telemetry.js'
 
 const run = promisify(execFile)
 
-/** The way package.json, the Dockerfile and compose start the service: tsx, then the tracing preload. */
+/** The way npm start and the development scripts start the service: tsx, then the tracing preload (the image runs the compiled preload: test/scripts/build.test.ts). */
 async function probe (env: Record<string, string>) {
   const { OTEL_EXPORTER_OTLP_ENDPOINT: _, ...rest } = process.env
   return run(process.execPath, ['--import', 'tsx', '--import', './src/tracing/preload.ts', 'test/fixtures/tracing-probe.ts'], { env: { ...rest, ...env } })

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { verifySignature } from '../../src/signing/index.js'
+import { verifySignature } from '@webhook-secret-rotation/signing'
 import { startReceiver } from '../fixtures/receiver.js'
 import { buildTestContext, createTestDatabase, eventually, json, type TestContext } from '../helper.js'
 

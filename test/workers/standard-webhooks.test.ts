@@ -3,7 +3,7 @@ import { Webhook as StandardWebhook } from 'standardwebhooks'
 import { Webhook as SvixWebhook } from 'svix'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { aad, createSecretBox } from '../../src/crypto/secret-box.js'
-import { toStandardSecret, verifySignature } from '../../src/signing/index.js'
+import { toStandardSecret, verifySignature } from '@webhook-secret-rotation/signing'
 import { startReceiver, type Received } from '../fixtures/receiver.js'
 import { buildTestContext, createTestDatabase, eventually, json, type TestContext } from '../helper.js'
 

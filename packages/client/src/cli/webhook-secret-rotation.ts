@@ -2,9 +2,11 @@
 import { realpathSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { RotationClientError } from '../client/errors.js'
-import { createRotationClient, type RotatedSecret } from '../client/rotation-client.js'
-import type { AdminIo } from './admin-common.js'
+import { RotationClientError } from '../errors.js'
+import { createRotationClient, type RotatedSecret } from '../rotation-client.js'
+
+/** Where the command writes (the same shape as the server's admin CLI). */
+interface AdminIo { stdout: (s: string) => void; stderr: (s: string) => void }
 
 export const API_KEY_ENV = 'WEBHOOK_ROTATION_API_KEY'
 
