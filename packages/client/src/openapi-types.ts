@@ -1042,7 +1042,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description both (current and, while its window is open, previous), current alone, or previous alone
+                         * @description both (current and every earlier secret still in its window), current alone, or the earlier secrets alone
                          * @default both
                          * @enum {string}
                          */
