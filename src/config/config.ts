@@ -87,6 +87,11 @@ export const configSchema = z.object({
   QUEUE_PREFIX: z.string().min(1).default('{rotation}'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(32),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
+  // A statement that runs longer is cancelled (SQLSTATE 57014) and the request answers 503.
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15000),
+  // Waiting this long for a row another session holds (an operator's transaction, a migration)
+  // cancels the statement (55P03): 503 at once, saying why, instead of the statement timeout.
+  DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
   WORKER_LOCK_DURATION_MS: ms(30000),
   WORKER_STALLED_INTERVAL_MS: ms(30000),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(10000).default(5000),
@@ -104,6 +109,9 @@ export const configSchema = z.object({
   OVERLOAD_RETRY_AFTER_SECONDS: seconds(5),
   ...tracingShape,
 }).superRefine((env, ctx) => {
+  if (env.DATABASE_LOCK_TIMEOUT_MS >= env.DATABASE_STATEMENT_TIMEOUT_MS) {
+    ctx.addIssue({ code: 'custom', path: ['DATABASE_LOCK_TIMEOUT_MS'], message: 'must be shorter than DATABASE_STATEMENT_TIMEOUT_MS (a lock wait should fail fast and say so)' })
+  }
   const chosen = (['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const).filter((k) => env[k] !== undefined)
   if (chosen.length > 1) {
     ctx.addIssue({ code: 'custom', path: [chosen[1]!], message: `set only one of REDIS_URL, REDIS_CLUSTER_NODES and REDIS_SENTINELS (got ${chosen.join(' and ')})` })

@@ -1,5 +1,6 @@
 import pg from 'pg'
 import type { Logger } from 'pino'
+import { parseEnv, type Config } from '../config/config.js'
 
 export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>
 
@@ -7,14 +8,30 @@ export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>
 // in the process (Postgres now() decides every window).
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v) => new Date(v))
 
+/** The settings of the configuration every pool of a process is made with. */
+export type DatabaseSettings = Pick<Config, 'DATABASE_STATEMENT_TIMEOUT_MS' | 'DATABASE_LOCK_TIMEOUT_MS'>
+
+/** Pool options from the configuration: the statement and lock timeouts. */
+export function databasePoolOptions (config: DatabaseSettings): pg.PoolConfig {
+  return {
+    statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    lock_timeout: config.DATABASE_LOCK_TIMEOUT_MS,
+    // The client gives up a little after the server would have cancelled the statement.
+    query_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS + 5000,
+  }
+}
+
+// Pools made without the configuration (admin CLI, tests' inspection pools) get its defaults.
+const DEFAULT_SETTINGS = parseEnv({})
+
+/** A pool with the default timeouts; a process' own pools pass databasePoolOptions(config). */
 export function createPool (connectionString: string, log: Logger, options: pg.PoolConfig = {}) {
   const pool = new pg.Pool({
     connectionString,
     max: 10,
     connectionTimeoutMillis: 3000,
     idleTimeoutMillis: 30000,
-    statement_timeout: 15000,
-    query_timeout: 20000,
+    ...databasePoolOptions(DEFAULT_SETTINGS),
     ...options,
   })
   // A client losing its connection emits 'error'; with no listener that is an uncaught exception
