@@ -45,6 +45,7 @@ export function startWorkers ({ config, pool, connection, queues, log, afterComm
     connection,
     prefix: config.QUEUE_PREFIX,
     lockDuration: config.WORKER_LOCK_DURATION_MS,
+    lockRenewTime: config.WORKER_LOCK_RENEW_MS ?? Math.round(config.WORKER_LOCK_DURATION_MS / 5),
     stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
     maxStalledCount: 3,
     telemetry: queueTelemetry(config),

@@ -48,7 +48,7 @@ export async function startInfra (opts: { databaseUrl?: string; redisUrl?: strin
 export interface BenchKey { id: string; apiKey: string }
 
 /** Issues `count` keys with a webhook URL in bulk (what issueApiKey stores, minus its audit row). */
-export async function seedKeys (pool: pg.Pool, infra: Infra, count: number, webhookUrl: string): Promise<BenchKey[]> {
+export async function seedKeys (pool: pg.Pool, infra: Pick<Infra, 'pepper' | 'encryptionKeys'>, count: number, webhookUrl: string): Promise<BenchKey[]> {
   const box = createSecretBox([{ kid: 'b1', key: Buffer.from(infra.encryptionKeys.slice(3), 'base64') }])
   const keys: BenchKey[] = []
   for (let start = 0; start < count; start += 2000) {

@@ -92,8 +92,12 @@ export const configSchema = z.object({
   // Waiting this long for a row another session holds (an operator's transaction, a migration)
   // cancels the statement (55P03): 503 at once, saying why, instead of the statement timeout.
   DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
-  WORKER_LOCK_DURATION_MS: ms(30000),
-  WORKER_STALLED_INTERVAL_MS: ms(30000),
+  // A rotation holds its job for milliseconds: a SIGKILLed worker's jobs are free again within
+  // WORKER_LOCK_DURATION_MS + WORKER_STALLED_INTERVAL_MS (README "Configuration" says why these).
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(4000),
+  // Unset: a fifth of the lock duration (800 ms by default), so four renewals in a row can miss.
+  WORKER_LOCK_RENEW_MS: z.coerce.number().int().min(100).optional(),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(10000).default(5000),
   RECONCILE_AFTER_MS: ms(5000),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(15000),
@@ -109,6 +113,9 @@ export const configSchema = z.object({
   OVERLOAD_RETRY_AFTER_SECONDS: seconds(5),
   ...tracingShape,
 }).superRefine((env, ctx) => {
+  if (env.WORKER_LOCK_RENEW_MS !== undefined && env.WORKER_LOCK_RENEW_MS * 2 > env.WORKER_LOCK_DURATION_MS) {
+    ctx.addIssue({ code: 'custom', path: ['WORKER_LOCK_RENEW_MS'], message: 'must be at most half of WORKER_LOCK_DURATION_MS (a missed renewal must not lose the lock)' })
+  }
   if (env.DATABASE_LOCK_TIMEOUT_MS >= env.DATABASE_STATEMENT_TIMEOUT_MS) {
     ctx.addIssue({ code: 'custom', path: ['DATABASE_LOCK_TIMEOUT_MS'], message: 'must be shorter than DATABASE_STATEMENT_TIMEOUT_MS (a lock wait should fail fast and say so)' })
   }
