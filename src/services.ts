@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import { buildApp, type App } from './app.js'
 import type { Config } from './config/config.js'
-import { createPool, databasePoolOptions } from './db/pool.js'
+import { checkPooledTimeouts, createPool, databasePoolOptions } from './db/pool.js'
 import { createRedis } from './queue/redis.js'
 import { closeQueues, createQueues, type Queues } from './queue/queues.js'
 import { startWorkers, type Workers } from '../workers/index.js'
@@ -56,6 +56,8 @@ export async function startServices (config: Config, log: Logger, role: Role) {
     return set
   }
 
+  // Not awaited: a warning in the log, never a slower start.
+  checkPooledTimeouts(pool, config, log).catch((err: unknown) => log.warn({ err }, 'could not read the pooled connections\' timeouts'))
   try {
     registerScrapeGauges(metrics, { pool, queues: queues(), log })
     if (role !== 'worker') {

@@ -57,6 +57,12 @@ const tracingShape = {
 
 export const configSchema = z.object({
   DATABASE_URL: z.url().optional(),
+  // A session-level connection to the same database (not through a transaction pooler): LISTEN for
+  // finished rotations and the start-up migrations. Unset: DATABASE_URL.
+  DATABASE_DIRECT_URL: z.url().optional(),
+  // `transaction`: DATABASE_URL goes through a transaction pooler (PgBouncer pool_mode=transaction):
+  // no named prepared statements, no session settings at connect (README "Behind PgBouncer").
+  DATABASE_POOLER: z.enum(['none', 'transaction']).default('none'),
   REDIS_URL: z.url().optional(),
   REDIS_CLUSTER_NODES: hostPorts.optional(),
   REDIS_SENTINELS: hostPorts.optional(),
@@ -115,6 +121,12 @@ export const configSchema = z.object({
 }).superRefine((env, ctx) => {
   if (env.WORKER_LOCK_RENEW_MS !== undefined && env.WORKER_LOCK_RENEW_MS * 2 > env.WORKER_LOCK_DURATION_MS) {
     ctx.addIssue({ code: 'custom', path: ['WORKER_LOCK_RENEW_MS'], message: 'must be at most half of WORKER_LOCK_DURATION_MS (a missed renewal must not lose the lock)' })
+  }
+  if (env.DATABASE_DIRECT_URL !== undefined && env.DATABASE_URL === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['DATABASE_DIRECT_URL'], message: 'only meaningful with DATABASE_URL' })
+  }
+  if (env.DATABASE_POOLER === 'transaction' && env.DATABASE_DIRECT_URL === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['DATABASE_DIRECT_URL'], message: 'required with DATABASE_POOLER=transaction: LISTEN and migrations need a session of their own, not a pooled transaction' })
   }
   if (env.DATABASE_LOCK_TIMEOUT_MS >= env.DATABASE_STATEMENT_TIMEOUT_MS) {
     ctx.addIssue({ code: 'custom', path: ['DATABASE_LOCK_TIMEOUT_MS'], message: 'must be shorter than DATABASE_STATEMENT_TIMEOUT_MS (a lock wait should fail fast and say so)' })
@@ -175,6 +187,11 @@ export function finalizeConfig (
   const config = Object.freeze({ ...parsed, ...resolved })
   if (!hasRedisTarget(config)) throw new ConfigError('invalid configuration:\n  REDIS_URL: set REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS')
   return config
+}
+
+/** The database URL for what needs a session of its own (LISTEN, migrations): never through a transaction pooler. */
+export function directDatabaseUrl (config: Pick<Config, 'DATABASE_URL' | 'DATABASE_DIRECT_URL'>) {
+  return config.DATABASE_DIRECT_URL ?? config.DATABASE_URL
 }
 
 /** Whether the environment names a Redis deployment (a server, a Cluster or Sentinels). */
