@@ -4,11 +4,9 @@ import { once } from 'node:events'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
-import { insertRotation } from '../../src/db/rotations-repository.js'
-import { requestFingerprint } from '../../src/domain/rotation-requests.js'
 import { createLogger } from '../../src/logging/logger.js'
-import { createRotationQueue, enqueueRotation } from '../../src/queue/rotation-queue.js'
-import { seedKeys } from './infra.js'
+import { createRotationQueue } from '../../src/queue/rotation-queue.js'
+import { queueRotations, seedKeys } from './infra.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -82,22 +80,7 @@ export async function killWorkerWithRotationsInFlight (o: WorkerKillOptions): Pr
   try {
     // A loopback webhook URL the address policy refuses: the rotations' events send nothing anywhere.
     const keys = await seedKeys(pool, secrets, o.inFlight, 'http://127.0.0.1:9/hook')
-    const ids: string[] = []
-    for (const key of keys) {
-      const rotation = await insertRotation(pool, {
-        id: randomUUID(),
-        apiKeyId: key.id,
-        kind: 'customer',
-        idempotencyKey: `kill-${key.id}`,
-        requestFingerprint: requestFingerprint('customer', null),
-        actor: key.id,
-        reason: null,
-        requestId: 'worker-kill',
-        sourceIp: null,
-      }, 86_400)
-      ids.push(rotation!.id)
-      await enqueueRotation(queue, rotation!.id)
-    }
+    const ids = await queueRotations(pool, queue, keys)
     await holder.connect()
     await holder.query('begin')
     await holder.query('select id from api_keys where id = any($1::uuid[]) for update', [keys.map((k) => k.id)])
