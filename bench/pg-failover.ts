@@ -5,7 +5,8 @@
 // (its Patroni and its postmaster SIGKILLed) and Patroni promotes the standby once the leader key
 // expires. Printed per mode: the time without writes and the ledger.
 // Options: --modes sync,async  --clients 6  --before 10 (s of load before the kill)  --after 15
-// (s of load after the first write on the new primary). Needs: apt-get install postgresql-15
+// (s of load after the first write on the new primary)  --lag-ms 3000 (the standby's WAL receiver is
+// stopped this long before the kill, as a slow link would; 0: no lag). Needs: apt-get install postgresql-15
 // patroni etcd-server haproxy python3-etcd.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '6' },
     before: { type: 'string', default: '10' },
     after: { type: 'string', default: '15' },
+    'lag-ms': { type: 'string', default: '3000' },
   },
 })
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -99,8 +101,13 @@ async function run (mode: 'sync' | 'async') {
     // Steady state first: every client has had a rotation answered (the worker is up), then the load runs on.
     while (new Set(answers.map((a) => a.keyId)).size < keys.length) await sleep(100)
     await sleep(Number(values.before) * 1000)
+    // The standby falls behind for a moment (a slow link), and the primary dies during it, the WAL
+    // still on its way lost with it.
+    const dropLink = Number(values['lag-ms']) > 0 ? await cluster.stallReplication(cluster.nodes.find((n) => n !== first)!) : () => {}
+    await sleep(Number(values['lag-ms']))
     const killedAt = Date.now()
     await cluster.killNode(first)
+    dropLink()
     console.log(`[${mode}] killed ${first.name} (primary) with ${answers.length} rotations answered`)
     const deadline = Date.now() + 180_000
     while (!answers.some((a) => a.answeredAt > killedAt) && Date.now() < deadline) await sleep(100)
@@ -122,13 +129,21 @@ async function run (mode: 'sync' | 'async') {
     const box = createSecretBox([{ kid: 'b1', key: Buffer.from(secrets.encryptionKeys.slice(3), 'base64') }])
     const current = new Map((await pool.query<{ id: string; webhook_secret: string }>('select id, webhook_secret from api_keys where owner_id = $1', ['bench']))
       .rows.map((r) => [r.id, box.decrypt(r.webhook_secret, aad.current(r.id))]))
+    // At the end: every client's last secret must be its key's current one.
     const stale = keys.filter((k) => {
       const last = answers.filter((a) => a.keyId === k.id).at(-1)
       return last !== undefined && current.get(k.id) !== last.secret
     })
+    // Clients that, when the new primary took over, held a secret it never saw (a client that did not
+    // rotate again would sign with it, or expect its deliveries signed with it, forever).
+    const heldLost = keys.filter((k) => {
+      const lastBefore = answers.filter((a) => a.keyId === k.id && a.answeredAt <= killedAt).at(-1)
+      return lastBefore !== undefined && byId.get(lastBefore.rotationId)?.status !== 'succeeded'
+    })
     const doubled = rows.length - new Set(rows.map((r) => `${r.api_key_id}/${r.idempotency_key}`)).size
     const result = {
       mode,
+      lagMs: Number(values['lag-ms']),
       killed: first.name,
       promoted: promoted?.name ?? null,
       rotationsAnswered: answers.length,
@@ -137,6 +152,7 @@ async function run (mode: 'sync' | 'async') {
       lost: lost.length,
       doubled,
       staleClients: stale.length,
+      clientsHoldingLostSecretAtFailover: heldLost.length,
       succeededNeverAnswered: unanswered.length,
       clientsGaveUp: unfinished,
       logs: logDir,

@@ -21,6 +21,12 @@ export interface PatroniCluster {
   primary: () => Promise<PatroniNode | undefined>
   /** Waits until a primary and every other node streaming (with synchronous_mode, a sync standby). */
   healthy: (timeoutMs: number) => Promise<PatroniNode>
+  /**
+   * Stops the node's WAL receiver (SIGSTOP), as a slow link to a standby would. Asynchronous commits
+   * go on meanwhile, synchronous ones wait. The returned function SIGKILLs it: what the primary sent
+   * in the meantime (still in the socket) is lost with the link, and Postgres restarts the receiver.
+   */
+  stallReplication: (standby: PatroniNode) => Promise<() => void>
   /** SIGKILLs the node's Patroni and its postmaster: the machine is gone. */
   killNode: (node: PatroniNode) => Promise<void>
   stop: () => Promise<void>
@@ -157,6 +163,15 @@ ${nodes.map((n) => `  server ${n.name} 127.0.0.1:${n.pgPort} maxconn 500 check p
         if (Date.now() > deadline) throw new Error(`the cluster did not become healthy within ${timeoutMs} ms (logs in ${o.logDir})`)
         await new Promise((resolve) => setTimeout(resolve, 500))
       }
+    },
+    async stallReplication (standby) {
+      const client = new pg.Client({ connectionString: `postgres://postgres:${PASSWORD}@127.0.0.1:${standby.pgPort}/postgres` })
+      await client.connect()
+      const { rows: [row] } = await client.query<{ pid: number }>('select pid from pg_stat_wal_receiver')
+      await client.end()
+      if (!row) throw new Error(`${standby.name} has no WAL receiver`)
+      process.kill(row.pid, 'SIGSTOP')
+      return () => { try { process.kill(row.pid, 'SIGKILL') } catch { /* exited */ } }
     },
     async killNode (node) {
       const pid = Number((await readFile(path.join(node.dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0])
