@@ -55,10 +55,10 @@ describe('DATABASE_URL through PgBouncer in transaction mode', () => {
     expect(clients.length).toBeGreaterThan(0)
     expect(clients.map((c) => c.application_name)).not.toContain('rotation-notifications')
     const { rows: listening } = await ctx.pool.query(
-      `select count(*)::int as n from pg_stat_activity where datname = $1 and application_name = 'rotation-notifications' and query = 'listen rotation_finished'`, [database])
+      'select count(*)::int as n from pg_stat_activity where datname = $1 and application_name = \'rotation-notifications\' and query = \'listen rotation_finished\'', [database])
     expect(listening[0].n).toBe(1)
     // And the pooled connections carry the timeouts PgBouncer's connect_query set.
-    const { rows: [timeouts] } = await ctx.pool.query(`select current_setting('lock_timeout') as lock, current_setting('statement_timeout') as statement`)
+    const { rows: [timeouts] } = await ctx.pool.query('select current_setting(\'lock_timeout\') as lock, current_setting(\'statement_timeout\') as statement')
     expect(timeouts).toEqual({ lock: '2s', statement: '15s' })
   })
 
