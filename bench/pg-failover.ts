@@ -36,7 +36,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 interface Answer { keyId: string; rotationId: string; secret: string; answeredAt: number }
 
 /** One client: rotates its key until told to stop, finishing (replaying) the rotation it started. */
-async function client (origin: string, key: BenchKey, answers: Answer[], stop: { now: boolean }) {
+async function client (origin: string, key: BenchKey, answers: Answer[], stop: { now: boolean }, statuses: Record<string, number>) {
   let unfinished = 0
   while (!stop.now) {
     const idempotencyKey = randomUUID()
@@ -46,6 +46,8 @@ async function client (origin: string, key: BenchKey, answers: Answer[], stop: {
         method: 'POST', headers: { 'x-api-key': key.apiKey, 'idempotency-key': idempotencyKey }, signal: AbortSignal.timeout(40_000),
       }).catch(() => undefined)
       const body = res ? await res.json().catch(() => ({})) as { webhookSecret?: { rotationId: string; secret: string } } : {}
+      const answer = res ? `${res.status}${res.headers.get('x-error-code') ? ` ${res.headers.get('x-error-code')}` : ''}` : 'no answer'
+      statuses[answer] = (statuses[answer] ?? 0) + 1
       if (res?.status === 200 && body.webhookSecret) {
         answers.push({ keyId: key.id, ...body.webhookSecret, answeredAt: Date.now() })
         break
@@ -96,7 +98,8 @@ async function run (mode: 'sync' | 'async') {
     const keys = await seedKeys(pool, secrets, Number(values.clients), 'http://127.0.0.1:9/hook')
     const answers: Answer[] = []
     const stop = { now: false }
-    const clients = Promise.all(keys.map((k) => client(origin, k, answers, stop)))
+    const statuses: Record<string, number> = {}
+    const clients = Promise.all(keys.map((k) => client(origin, k, answers, stop, statuses)))
 
     // Steady state first: every client has had a rotation answered (the worker is up), then the load runs on.
     while (new Set(answers.map((a) => a.keyId)).size < keys.length) await sleep(100)
@@ -155,6 +158,7 @@ async function run (mode: 'sync' | 'async') {
       clientsHoldingLostSecretAtFailover: heldLost.length,
       succeededNeverAnswered: unanswered.length,
       clientsGaveUp: unfinished,
+      answers: statuses,
       logs: logDir,
     }
     console.log(JSON.stringify(result))
@@ -169,4 +173,4 @@ async function run (mode: 'sync' | 'async') {
 
 const results = []
 for (const mode of values.modes.split(',') as ('sync' | 'async')[]) results.push(await run(mode))
-console.table(results.map(({ logs: _logs, ...r }) => r))
+console.table(results.map(({ logs: _logs, answers: _answers, ...r }) => r))

@@ -1,5 +1,5 @@
 import { ERROR_CATALOGUE, type ErrorCode } from './catalogue.js'
-import { databaseTooSlow } from './dependency-errors.js'
+import { transientDatabaseError } from './dependency-errors.js'
 
 export interface AppErrorOptions {
   /** Extra top-level problem members (RFC 9457 extensions). Never a secret. */
@@ -28,13 +28,13 @@ export class AppError extends Error {
 }
 
 export const DEPENDENCY_RETRY_AFTER_SECONDS = 30
-// A busy row or a slow statement clears when the other transaction ends: seconds, not an outage.
+// A busy row, a slow statement or a failover in progress clears in seconds: not an outage.
 export const DATABASE_BUSY_RETRY_AFTER_SECONDS = 5
 
 export function dependencyUnavailable (cause: unknown) {
-  const slow = databaseTooSlow(cause)
-  if (slow) {
-    return new AppError('DEPENDENCY_UNAVAILABLE', `The database did not answer in time: ${slow}. Nothing was changed; retry later.`, {
+  const transient = transientDatabaseError(cause)
+  if (transient) {
+    return new AppError('DEPENDENCY_UNAVAILABLE', `The database could not answer now: ${transient}. Nothing was changed; retry later.`, {
       headers: { 'retry-after': String(DATABASE_BUSY_RETRY_AFTER_SECONDS) },
       cause,
     })

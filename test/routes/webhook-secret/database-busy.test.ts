@@ -92,3 +92,29 @@ describe('a database slow to answer', () => {
     expect(await keyState(ctx, key.apiKeyId)).toEqual(before)
   })
 })
+
+describe('a database that has become read-only (a standby reached during a failover)', () => {
+  it('answers a rotate 503 with Retry-After, not 500, and changes nothing', async () => {
+    const databaseUrl = await createTestDatabase()
+    const ctx = await buildTestContext({ databaseUrl, worker: false })
+    const key = await ctx.createKey()
+    const before = await keyState(ctx, key.apiKeyId)
+    // What a standby is; a new connection gets it (the pool's open ones are closed first).
+    const admin = new pg.Client({ connectionString: databaseUrl })
+    await admin.connect()
+    onTestFinished(() => admin.end())
+    const database = new URL(databaseUrl).pathname.slice(1)
+    await admin.query(`alter database ${database} set default_transaction_read_only = on`)
+    await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()')
+
+    const res = await eventually(async () => {
+      const r = await ctx.rotate(key.apiKey, { idempotencyKey: 'read-only' })
+      expect(r.statusCode).toBe(503) // a pooled connection that was terminated answers 503 (connection lost) first
+      return r.headers['retry-after'] === '5' ? r : undefined
+    })
+
+    expectDatabaseBusy(res, /read-only/)
+    await admin.query(`alter database ${database} reset default_transaction_read_only`)
+    expect(await keyState(ctx, key.apiKeyId)).toEqual(before)
+  })
+})
