@@ -6,7 +6,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { RedisClient } from './queue/redis.js'
 import type pg from 'pg'
 import type { Logger } from 'pino'
-import type { Config } from './config/config.js'
+import { directDatabaseUrl, type Config } from './config/config.js'
 import { createSecretBox } from './crypto/secret-box.js'
 import { createHeldSecrets } from './domain/held-secrets.js'
 import { createRotationRequests } from './domain/rotation-requests.js'
@@ -137,7 +137,7 @@ export async function buildApp (deps: AppDeps) {
   // Delivery marks run after a response's `finish`: let them land before the pool closes.
   app.addHook('onClose', () => heldSecrets.idle())
   // One LISTEN connection per API process wakes the requests waiting for a rotation (guideline 21).
-  const notifications = listenForFinishedRotations(config.DATABASE_URL, log)
+  const notifications = listenForFinishedRotations(directDatabaseUrl(config), log)
   app.addHook('onClose', () => notifications.close())
   const rotationRequests = createRotationRequests({
     pool, config, log, waiter: createRotationWaiter(notifications), enqueue: (rotationId) => withTimeout(enqueueRotation(queues.rotations, rotationId), ENQUEUE_TIMEOUT_MS),

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import closeWithGrace from 'close-with-grace'
-import { ConfigError, configSchema, finalizeConfig, hasRedisTarget, parseEnv, requireExternalSecrets } from './config/config.js'
+import { ConfigError, configSchema, directDatabaseUrl, finalizeConfig, hasRedisTarget, parseEnv, requireExternalSecrets } from './config/config.js'
 import { createSecretBox } from './crypto/secret-box.js'
 import { migrateWhenReachable } from './db/migrate.js'
 import { issueApiKey } from './domain/api-keys.js'
@@ -38,7 +38,7 @@ async function main () {
 
   let services: Awaited<ReturnType<typeof startServices>>
   try {
-    const applied = await migrateWhenReachable(config.DATABASE_URL, log)
+    const applied = await migrateWhenReachable(directDatabaseUrl(config), log)
     if (applied.length > 0) log.info({ applied }, 'migrations applied')
     services = await startServices(config, log, role)
   } catch (err) {

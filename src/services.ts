@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import { buildApp, type App } from './app.js'
 import type { Config } from './config/config.js'
-import { createPool } from './db/pool.js'
+import { checkPooledTimeouts, createPool, databasePoolOptions } from './db/pool.js'
 import { createRedis } from './queue/redis.js'
 import { closeQueues, createQueues, type Queues } from './queue/queues.js'
 import { startWorkers, type Workers } from '../workers/index.js'
@@ -17,10 +17,11 @@ export type Role = 'all' | 'api' | 'worker'
  * (reverse start order). Closing twice is harmless; a failed start closes what it had started.
  */
 export async function startServices (config: Config, log: Logger, role: Role) {
-  const pool = createPool(config.DATABASE_URL, log, { max: config.DATABASE_POOL_SIZE })
+  const poolOptions = { ...databasePoolOptions(config), max: config.DATABASE_POOL_SIZE }
+  const pool = createPool(config.DATABASE_URL, log, poolOptions)
   // With --role all the workers get a pool of their own: their transactions cannot take the API's
   // connections, and the API's load shedding counts only requests waiting for a connection.
-  const workerPool = role === 'all' ? createPool(config.DATABASE_URL, log, { max: config.DATABASE_POOL_SIZE }) : pool
+  const workerPool = role === 'all' ? createPool(config.DATABASE_URL, log, poolOptions) : pool
   const redisClients: ReturnType<typeof createRedis>[] = []
   const queueSets: Queues[] = []
   let app: App | undefined
@@ -63,6 +64,8 @@ export async function startServices (config: Config, log: Logger, role: Role) {
     return set
   }
 
+  // Not awaited: a warning in the log, never a slower start.
+  checkPooledTimeouts(pool, config, log).catch((err: unknown) => log.warn({ err }, 'could not read the pooled connections\' timeouts'))
   try {
     registerScrapeGauges(metrics, { pool, queues: queues(), log })
     if (role !== 'worker') {

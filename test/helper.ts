@@ -7,7 +7,7 @@ import { expect, inject, onTestFinished } from 'vitest'
 import { buildApp, type App } from '../src/app.js'
 import { finalizeConfig, parseEnv, type Config } from '../src/config/config.js'
 import { aad, createSecretBox } from '../src/crypto/secret-box.js'
-import { createPool } from '../src/db/pool.js'
+import { createPool, databasePoolOptions } from '../src/db/pool.js'
 import { issueApiKey, type IssueApiKeyInput } from '../src/domain/api-keys.js'
 import type { RotationOutcome } from '../src/domain/rotation-rule.js'
 import { createLogger } from '../src/logging/logger.js'
@@ -85,7 +85,7 @@ export async function buildTestContext (opts: ContextOptions) {
   const log = createLogger(config.LOG_LEVEL, new Writable({
     write (chunk: Buffer, _enc, done) { logs.push(chunk.toString()); done() },
   }))
-  const pool = createPool(config.DATABASE_URL, log)
+  const pool = createPool(config.DATABASE_URL, log, databasePoolOptions(config))
   const apiRedis = createRedis(config, 'api', log)
   const queueRedis = createRedis(config, 'api', log)
   const inspector = createRedis(config, 'worker', log)
@@ -102,7 +102,7 @@ export async function buildTestContext (opts: ContextOptions) {
   // requests waiting for the API's connections (load shedding).
   let workerPool: ReturnType<typeof createPool> | undefined
   function startWorker (afterCommit = opts.afterCommit) {
-    workerPool ??= createPool(config.DATABASE_URL, log)
+    workerPool ??= createPool(config.DATABASE_URL, log, databasePoolOptions(config))
     const connection = createRedis(config, 'worker', log)
     const reconcilerRedis = createRedis(config, 'api', log)
     extraRedis.push(connection, reconcilerRedis)

@@ -45,6 +45,7 @@ export function startWorkers ({ config, pool, connection, queues, log, afterComm
     connection,
     prefix: config.QUEUE_PREFIX,
     lockDuration: config.WORKER_LOCK_DURATION_MS,
+    lockRenewTime: config.WORKER_LOCK_RENEW_MS ?? Math.round(config.WORKER_LOCK_DURATION_MS / 5),
     stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
     maxStalledCount: 3,
     telemetry: queueTelemetry(config),
@@ -73,6 +74,8 @@ export function startWorkers ({ config, pool, connection, queues, log, afterComm
   }
 
   const heldSecrets = createHeldSecrets({ pool, config, secretBox })
+  // At once on start: under a crash loop a worker may not live one interval, and what a lost Redis
+  // job or a dead worker left unfinished should not wait for one that does.
   const stopReconciler = startIntervalTask('reconciler', config.RECONCILE_INTERVAL_MS, createReconciler({
     pool,
     rotationQueue: queues.rotations,
@@ -80,7 +83,7 @@ export function startWorkers ({ config, pool, connection, queues, log, afterComm
     log: workerLog,
     staleAfterMs: config.RECONCILE_AFTER_MS,
     onReenqueue: (queue, jobState) => metrics.reconcilerReenqueues.inc({ queue, job_state: jobState }),
-  }), workerLog)
+  }), workerLog, { immediately: true })
   const hygiene = createSecretHygiene({ pool })
   const stopSweeper = startIntervalTask('secret-sweeper', config.SWEEP_INTERVAL_MS, async () => {
     await heldSecrets.sweep()

@@ -6,6 +6,9 @@ import pg from 'pg'
 import { aad, createSecretBox } from '../../src/crypto/secret-box.js'
 import { generateApiKey, generateWebhookSecret, hashToken, keyPrefix } from '../../src/crypto/tokens.js'
 import { migrate } from '../../src/db/migrate.js'
+import { insertRotation } from '../../src/db/rotations-repository.js'
+import { requestFingerprint } from '../../src/domain/rotation-requests.js'
+import { enqueueRotation, type RotationQueue } from '../../src/queue/rotation-queue.js'
 import { startEmbeddedPostgres } from '../../src/embedded/postgres.js'
 import { startRedisServer } from '../../src/embedded/redis-server.js'
 
@@ -47,8 +50,29 @@ export async function startInfra (opts: { databaseUrl?: string; redisUrl?: strin
 
 export interface BenchKey { id: string; apiKey: string }
 
+/** One queued rotation per key, recorded and enqueued as POST rotate does; their ids. */
+export async function queueRotations (pool: pg.Pool, queue: RotationQueue, keys: BenchKey[]) {
+  const ids: string[] = []
+  for (const key of keys) {
+    const rotation = await insertRotation(pool, {
+      id: randomUUID(),
+      apiKeyId: key.id,
+      kind: 'customer',
+      idempotencyKey: randomUUID(),
+      requestFingerprint: requestFingerprint('customer', null),
+      actor: key.id,
+      reason: null,
+      requestId: 'bench',
+      sourceIp: null,
+    }, 86_400)
+    ids.push(rotation!.id)
+    await enqueueRotation(queue, rotation!.id)
+  }
+  return ids
+}
+
 /** Issues `count` keys with a webhook URL in bulk (what issueApiKey stores, minus its audit row). */
-export async function seedKeys (pool: pg.Pool, infra: Infra, count: number, webhookUrl: string): Promise<BenchKey[]> {
+export async function seedKeys (pool: pg.Pool, infra: Pick<Infra, 'pepper' | 'encryptionKeys'>, count: number, webhookUrl: string): Promise<BenchKey[]> {
   const box = createSecretBox([{ kid: 'b1', key: Buffer.from(infra.encryptionKeys.slice(3), 'base64') }])
   const keys: BenchKey[] = []
   for (let start = 0; start < count; start += 2000) {

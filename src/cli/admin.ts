@@ -5,7 +5,7 @@ import { ConfigError, type Config } from '../config/config.js'
 import { resolveConfig } from '../config/resolve.js'
 import { createSecretBox } from '../crypto/secret-box.js'
 import { listApiKeys } from '../db/api-keys-repository.js'
-import { createPool } from '../db/pool.js'
+import { createPool, databasePoolOptions } from '../db/pool.js'
 import { issueApiKey, revokeKey, validateWebhookUrl, type IssueApiKeyInput } from '../domain/api-keys.js'
 import { isDependencyError } from '../errors/dependency-errors.js'
 import { createLogger } from '../logging/logger.js'
@@ -192,7 +192,7 @@ async function main (argv: string[], io: AdminIo): Promise<number> {
     return 1
   }
   const log = createLogger('silent')
-  const pool = createPool(config.DATABASE_URL, log)
+  const pool = createPool(config.DATABASE_URL, log, databasePoolOptions(config))
   const redis = needRedis ? createRedis(config, 'api', log) : undefined
   const queues: Queues | undefined = redis ? createQueues(redis, config, log) : undefined
   try {

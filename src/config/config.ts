@@ -92,6 +92,12 @@ const tracingShape = {
 
 export const configSchema = z.object({
   DATABASE_URL: z.url().optional(),
+  // A session-level connection to the same database (not through a transaction pooler): LISTEN for
+  // finished rotations and the start-up migrations. Unset: DATABASE_URL.
+  DATABASE_DIRECT_URL: z.url().optional(),
+  // `transaction`: DATABASE_URL goes through a transaction pooler (PgBouncer pool_mode=transaction):
+  // no named prepared statements, no session settings at connect (README "Behind PgBouncer").
+  DATABASE_POOLER: z.enum(['none', 'transaction']).default('none'),
   REDIS_URL: z.url().optional(),
   REDIS_CLUSTER_NODES: hostPorts.optional(),
   REDIS_SENTINELS: hostPorts.optional(),
@@ -129,8 +135,17 @@ export const configSchema = z.object({
   QUEUE_PREFIX: z.string().min(1).default('{rotation}'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(32),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
-  WORKER_LOCK_DURATION_MS: ms(30000),
-  WORKER_STALLED_INTERVAL_MS: ms(30000),
+  // A statement that runs longer is cancelled (SQLSTATE 57014) and the request answers 503.
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15000),
+  // Waiting this long for a row another session holds (an operator's transaction, a migration)
+  // cancels the statement (55P03): 503 at once, saying why, instead of the statement timeout.
+  DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
+  // A rotation holds its job for milliseconds: a SIGKILLed worker's jobs are free again within
+  // WORKER_LOCK_DURATION_MS + WORKER_STALLED_INTERVAL_MS (README "Configuration" says why these).
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(4000),
+  // Unset: a fifth of the lock duration (800 ms by default), so four renewals in a row can miss.
+  WORKER_LOCK_RENEW_MS: z.coerce.number().int().min(100).optional(),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(10000).default(5000),
   RECONCILE_AFTER_MS: ms(5000),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(15000),
@@ -146,6 +161,18 @@ export const configSchema = z.object({
   OVERLOAD_RETRY_AFTER_SECONDS: seconds(5),
   ...tracingShape,
 }).superRefine((env, ctx) => {
+  if (env.WORKER_LOCK_RENEW_MS !== undefined && env.WORKER_LOCK_RENEW_MS * 2 > env.WORKER_LOCK_DURATION_MS) {
+    ctx.addIssue({ code: 'custom', path: ['WORKER_LOCK_RENEW_MS'], message: 'must be at most half of WORKER_LOCK_DURATION_MS (a missed renewal must not lose the lock)' })
+  }
+  if (env.DATABASE_DIRECT_URL !== undefined && env.DATABASE_URL === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['DATABASE_DIRECT_URL'], message: 'only meaningful with DATABASE_URL' })
+  }
+  if (env.DATABASE_POOLER === 'transaction' && env.DATABASE_DIRECT_URL === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['DATABASE_DIRECT_URL'], message: 'required with DATABASE_POOLER=transaction: LISTEN and migrations need a session of their own, not a pooled transaction' })
+  }
+  if (env.DATABASE_LOCK_TIMEOUT_MS >= env.DATABASE_STATEMENT_TIMEOUT_MS) {
+    ctx.addIssue({ code: 'custom', path: ['DATABASE_LOCK_TIMEOUT_MS'], message: 'must be shorter than DATABASE_STATEMENT_TIMEOUT_MS (a lock wait should fail fast and say so)' })
+  }
   const chosen = (['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const).filter((k) => env[k] !== undefined)
   if (chosen.length > 1) {
     ctx.addIssue({ code: 'custom', path: [chosen[1]!], message: `set only one of REDIS_URL, REDIS_CLUSTER_NODES and REDIS_SENTINELS (got ${chosen.join(' and ')})` })
@@ -230,6 +257,11 @@ export function finalizeConfig (
   const config = Object.freeze({ ...parsed, ...resolved })
   if (!hasRedisTarget(config)) throw new ConfigError('invalid configuration:\n  REDIS_URL: set REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS')
   return config
+}
+
+/** The database URL for what needs a session of its own (LISTEN, migrations): never through a transaction pooler. */
+export function directDatabaseUrl (config: Pick<Config, 'DATABASE_URL' | 'DATABASE_DIRECT_URL'>) {
+  return config.DATABASE_DIRECT_URL ?? config.DATABASE_URL
 }
 
 /** Whether the environment names a Redis deployment (a server, a Cluster or Sentinels). */

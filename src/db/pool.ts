@@ -1,5 +1,6 @@
 import pg from 'pg'
 import type { Logger } from 'pino'
+import { parseEnv, type Config } from '../config/config.js'
 
 export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>
 
@@ -7,14 +8,68 @@ export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>
 // in the process (Postgres now() decides every window).
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v) => new Date(v))
 
+/** The settings of the configuration every pool of a process is made with. */
+export type DatabaseSettings = Pick<Config, 'DATABASE_STATEMENT_TIMEOUT_MS' | 'DATABASE_LOCK_TIMEOUT_MS' | 'DATABASE_POOLER'>
+
+/**
+ * Behind a transaction pooler each transaction may run on another server connection: a statement
+ * prepared under a name on one is unknown on the next ("prepared statement … does not exist"). The
+ * repositories name their statements (prepared once per connection on a direct one); this client
+ * sends them unnamed, parsed each time.
+ */
+class UnnamedStatementsClient extends pg.Client {
+  // pg's query has a dozen overloads; this only drops `name` from a config object and passes all on.
+  override query (config: any, ...rest: any[]): any {
+    if (config !== null && typeof config === 'object' && typeof config.name === 'string') {
+      const { name: _name, ...unnamed } = config
+      return (super.query as (...args: unknown[]) => unknown)(unnamed, ...rest)
+    }
+    return (super.query as (...args: unknown[]) => unknown)(config, ...rest)
+  }
+}
+
+/** Pool options from the configuration: the statement and lock timeouts, and the pooler's constraints. */
+export function databasePoolOptions (config: DatabaseSettings): pg.PoolConfig {
+  // The client gives up a little after the server would have cancelled the statement.
+  const queryTimeout = config.DATABASE_STATEMENT_TIMEOUT_MS + 5000
+  if (config.DATABASE_POOLER === 'transaction') {
+    // PgBouncer refuses startup parameters it does not track ("unsupported startup parameter"), and a
+    // SET would stay on a server connection other clients share: the timeouts come from the server
+    // side (ALTER ROLE … SET, or PgBouncer's connect_query; checkPooledTimeouts warns when missing).
+    return { Client: UnnamedStatementsClient, statement_timeout: undefined, lock_timeout: undefined, query_timeout: queryTimeout }
+  }
+  return {
+    statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    lock_timeout: config.DATABASE_LOCK_TIMEOUT_MS,
+    query_timeout: queryTimeout,
+  }
+}
+
+/**
+ * Through a transaction pooler the timeouts are the server's: warns when a server connection has none
+ * (a slow lock would then hang the request until the client's query timeout, not answer 503 at once).
+ */
+export async function checkPooledTimeouts (pool: pg.Pool, config: DatabaseSettings, log: Logger) {
+  if (config.DATABASE_POOLER !== 'transaction') return
+  const { rows: [row] } = await pool.query<{ statementTimeout: string; lockTimeout: string }>(
+    'select current_setting(\'statement_timeout\') as "statementTimeout", current_setting(\'lock_timeout\') as "lockTimeout"')
+  if (row!.statementTimeout === '0' || row!.lockTimeout === '0') {
+    log.warn({ statementTimeout: row!.statementTimeout, lockTimeout: row!.lockTimeout, wanted: { statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS, lockTimeoutMs: config.DATABASE_LOCK_TIMEOUT_MS } },
+      'the pooled connections have no statement or lock timeout: set them with ALTER ROLE … SET or PgBouncer\'s connect_query (README "Behind PgBouncer")')
+  }
+}
+
+// Pools made without the configuration (admin CLI, tests' inspection pools) get its defaults.
+const DEFAULT_SETTINGS = parseEnv({})
+
+/** A pool with the default timeouts; a process' own pools pass databasePoolOptions(config). */
 export function createPool (connectionString: string, log: Logger, options: pg.PoolConfig = {}) {
   const pool = new pg.Pool({
     connectionString,
     max: 10,
     connectionTimeoutMillis: 3000,
     idleTimeoutMillis: 30000,
-    statement_timeout: 15000,
-    query_timeout: 20000,
+    ...databasePoolOptions(DEFAULT_SETTINGS),
     ...options,
   })
   // A client losing its connection emits 'error'; with no listener that is an uncaught exception

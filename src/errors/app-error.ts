@@ -1,4 +1,5 @@
 import { ERROR_CATALOGUE, type ErrorCode } from './catalogue.js'
+import { transientDatabaseError } from './dependency-errors.js'
 
 export interface AppErrorOptions {
   /** Extra top-level problem members (RFC 9457 extensions). Never a secret. */
@@ -27,8 +28,17 @@ export class AppError extends Error {
 }
 
 export const DEPENDENCY_RETRY_AFTER_SECONDS = 30
+// A busy row, a slow statement or a failover in progress clears in seconds: not an outage.
+export const DATABASE_BUSY_RETRY_AFTER_SECONDS = 5
 
 export function dependencyUnavailable (cause: unknown) {
+  const transient = transientDatabaseError(cause)
+  if (transient) {
+    return new AppError('DEPENDENCY_UNAVAILABLE', `The database could not answer now: ${transient}. Nothing was changed; retry later.`, {
+      headers: { 'retry-after': String(DATABASE_BUSY_RETRY_AFTER_SECONDS) },
+      cause,
+    })
+  }
   return new AppError('DEPENDENCY_UNAVAILABLE', 'A service this API depends on is temporarily unavailable. Nothing was changed; retry later.', {
     headers: { 'retry-after': String(DEPENDENCY_RETRY_AFTER_SECONDS) },
     cause,

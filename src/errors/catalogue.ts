@@ -416,7 +416,7 @@ export const ERROR_CATALOGUE = {
     status: 503,
     title: 'Service unavailable',
     area: 'platform',
-    when: 'A service this API depends on did not answer. Nothing was changed by this request.',
+    when: 'A service this API depends on did not answer, or did not answer in time: the database waited longer than its lock timeout for a row another transaction held (an operator\'s transaction, a migration), a statement ran past its statement timeout, or the database was read-only (a standby reached during a failover); `detail` says which. Nothing was changed by this request.',
     why: 'Answering at once with a clear refusal is better than hanging or guessing: the request left no trace, so it is safe to send again.',
     fix: 'Retry after `Retry-After` seconds with the same `Idempotency-Key`.',
     headers: [{ name: 'Retry-After', meaning: 'Seconds to wait before retrying.' }],

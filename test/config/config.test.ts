@@ -77,3 +77,21 @@ describe('credentials given as files (NAME_FILE)', () => {
     expect(message).toBe(`invalid configuration:\n  DATABASE_URL_FILE: cannot read ${missing} (ENOENT)`)
   })
 })
+
+describe('database and worker-lock settings that only make sense together', () => {
+  it('refuse a lock timeout that is not shorter than the statement timeout', () => {
+    expect(() => parseEnv({ DATABASE_LOCK_TIMEOUT_MS: '15000' })).toThrow(/DATABASE_LOCK_TIMEOUT_MS: must be shorter than DATABASE_STATEMENT_TIMEOUT_MS/)
+    expect(parseEnv({ DATABASE_LOCK_TIMEOUT_MS: '20000', DATABASE_STATEMENT_TIMEOUT_MS: '30000' }).DATABASE_LOCK_TIMEOUT_MS).toBe(20000)
+  })
+
+  it('refuse a lock renewal longer than half the lock', () => {
+    expect(() => parseEnv({ WORKER_LOCK_RENEW_MS: '2500' })).toThrow(/WORKER_LOCK_RENEW_MS: must be at most half of WORKER_LOCK_DURATION_MS/)
+  })
+
+  it('require a direct URL behind a transaction pooler, and a DATABASE_URL for it', () => {
+    const url = 'postgres://rotation@127.0.0.1:6432/rotation'
+    expect(() => parseEnv({ DATABASE_URL: url, DATABASE_POOLER: 'transaction' })).toThrow(/DATABASE_DIRECT_URL: required with DATABASE_POOLER=transaction/)
+    expect(() => parseEnv({ DATABASE_DIRECT_URL: url })).toThrow(/DATABASE_DIRECT_URL: only meaningful with DATABASE_URL/)
+    expect(parseEnv({ DATABASE_URL: url, DATABASE_DIRECT_URL: url.replace('6432', '5432'), DATABASE_POOLER: 'transaction' }).DATABASE_POOLER).toBe('transaction')
+  })
+})

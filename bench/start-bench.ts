@@ -1,0 +1,122 @@
+// `npm run bench:start`: how long a process takes from its start command to ready, against a bare
+// Node process that only connects to the same Postgres and Redis, all measured in the same run.
+// Ready: the API answers 200 on /v1/ready; the worker has committed a rotation queued before it
+// started (and, for reference, logged "started"). Options: --runs N (5), --database-url / --redis-url.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { once } from 'node:events'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import pg from 'pg'
+import { freePort } from '../src/embedded/free-port.js'
+import { createLogger } from '../src/logging/logger.js'
+import { createRotationQueue } from '../src/queue/rotation-queue.js'
+import { queueRotations, seedKeys, startInfra, type Infra } from './lib/infra.js'
+import { machine } from './lib/report.js'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, 'database-url': { type: 'string' }, 'redis-url': { type: 'string' } } })
+
+// The baseline: node, pg and ioredis loaded, one round trip to each server, nothing else.
+const BARE = `
+  const { default: pg } = await import('pg')
+  const { Redis } = await import('ioredis')
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL })
+  const redis = new Redis(process.env.REDIS_URL)
+  await Promise.all([client.connect().then(() => client.query('select 1')), redis.ping()])
+  process.stdout.write('ready\\n')
+  await client.end(); redis.disconnect()`
+
+const NODE_ENTRY = ['--import', 'tsx', '--import', './src/tracing/preload.ts', 'src/main.ts']
+const COMMANDS: Record<string, { role: 'api' | 'worker' | 'bare'; argv: string[] }> = {
+  'bare node + pg + ioredis': { role: 'bare', argv: [process.execPath, '--input-type=module', '-e', BARE] },
+  'npm run start:api': { role: 'api', argv: ['npm', 'run', '--silent', 'start:api'] },
+  'node (Dockerfile CMD) --role api': { role: 'api', argv: [process.execPath, ...NODE_ENTRY, '--role', 'api'] },
+  'npm run start:worker': { role: 'worker', argv: ['npm', 'run', '--silent', 'start:worker'] },
+  'node (Dockerfile CMD) --role worker': { role: 'worker', argv: [process.execPath, ...NODE_ENTRY, '--role', 'worker'] },
+}
+
+async function until (check: () => Promise<boolean>, child: ChildProcess, output: () => string) {
+  const deadline = Date.now() + 60_000
+  while (!(await check().catch(() => false))) {
+    if (child.exitCode !== null) throw new Error(`exited (${child.exitCode}) before ready:\n${output().slice(-3000)}`)
+    if (Date.now() > deadline) throw new Error(`not ready within 60 s:\n${output().slice(-3000)}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+/** Starts one command and returns ms to ready (and to its "started" line, when it logs one). */
+async function measure (infra: Infra, pool: pg.Pool, name: string) {
+  const { role, argv } = COMMANDS[name]!
+  const port = await freePort()
+  const prefix = `{start-${randomUUID().slice(0, 8)}}`
+  const queue = createRotationQueue({ url: infra.redisUrl }, prefix, createLogger('silent'))
+  const [rotationId] = role === 'worker' ? await queueRotations(pool, queue, await seedKeys(pool, infra, 1, 'http://127.0.0.1:9/hook')) : []
+  const env = {
+    ...process.env,
+    DATABASE_URL: infra.databaseUrl,
+    REDIS_URL: infra.redisUrl,
+    API_KEY_PEPPER: infra.pepper,
+    SECRET_ENCRYPTION_KEYS: infra.encryptionKeys,
+    QUEUE_PREFIX: prefix,
+    PORT: String(port),
+    LOG_LEVEL: 'info',
+  }
+  const t0 = performance.now()
+  // Its own process group, so npm's children stop with it.
+  const child = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  let output = ''
+  let startedMs: number | undefined
+  const keep = (d: Buffer) => {
+    output += d.toString()
+    if (startedMs === undefined && /"msg":"started"|^ready$/m.test(output)) startedMs = performance.now() - t0
+  }
+  child.stdout!.on('data', keep)
+  child.stderr!.on('data', keep)
+  try {
+    if (role === 'bare') await until(async () => startedMs !== undefined, child, () => output)
+    if (role === 'api') await until(async () => (await fetch(`http://127.0.0.1:${port}/v1/ready`)).status === 200, child, () => output)
+    if (role === 'worker') {
+      await until(async () => (await pool.query('select status from webhook_secret_rotations where id = $1', [rotationId])).rows[0]?.status === 'succeeded',
+        child, () => output)
+    }
+    return { readyMs: performance.now() - t0, startedMs }
+  } finally {
+    if (child.exitCode === null) {
+      process.kill(-child.pid!, 'SIGKILL')
+      await once(child, 'exit')
+    }
+    await queue.close()
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+const infra = await startInfra({ databaseUrl: values['database-url'], redisUrl: values['redis-url'] })
+const pool = new pg.Pool({ connectionString: infra.databaseUrl, max: 2 })
+try {
+  const results: Record<string, { readyMs: number[]; startedMs: number[] }> = {}
+  for (const name of Object.keys(COMMANDS)) results[name] = { readyMs: [], startedMs: [] }
+  // Interleaved, so a busy moment on the machine touches every command alike.
+  for (let run = 0; run < Number(values.runs); run++) {
+    for (const name of Object.keys(COMMANDS)) {
+      const r = await measure(infra, pool, name)
+      results[name]!.readyMs.push(r.readyMs)
+      if (r.startedMs !== undefined) results[name]!.startedMs.push(r.startedMs)
+    }
+  }
+  const bare = median(results['bare node + pg + ioredis']!.readyMs)
+  const rows = Object.entries(results).map(([name, r]) => ({
+    command: name,
+    readyMedianMs: Math.round(median(r.readyMs)),
+    readyMinMs: Math.round(Math.min(...r.readyMs)),
+    startedLogMedianMs: r.startedMs.length ? Math.round(median(r.startedMs)) : null,
+    ratioToBare: Number((median(r.readyMs) / bare).toFixed(2)),
+  }))
+  console.table(rows)
+  console.log(JSON.stringify({ machine: machine(), runs: Number(values.runs), rows }))
+} finally {
+  await pool.end()
+  await infra.stop()
+}
