@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { Webhook as StandardWebhook } from 'standardwebhooks'
-import { Webhook as SvixWebhook } from 'svix'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { verifySignature } from '@webhook-secret-rotation/signing'
 import { startHoldingProxy } from '../fixtures/holding-proxy.js'
 import { createOperator } from '../fixtures/operators.js'
-import { startReceiver, type Received } from '../fixtures/receiver.js'
+import { startReceiver } from '../fixtures/receiver.js'
+import { ALL, NONE, verdicts } from '../fixtures/verdicts.js'
 import { createSdkLikeClient, SdkLikeError } from '../fixtures/sdk-like-client.js'
 import { buildTestContext, createTestDatabase, eventually, json } from '../helper.js'
 
@@ -20,19 +18,6 @@ beforeAll(async () => { databaseUrl = await createTestDatabase() })
 const LOCAL = { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true', DELIVERY_BACKOFF_BASE_MS: '50', DELIVERY_BACKOFF_CAP_MS: '200', ROTATION_COOLDOWN_SECONDS: '2' }
 const METADATA = '/v1/auth/api-keys/me/webhook-secret'
 const ROTATIONS = '/v1/auth/api-keys/me/webhook-secret/rotations'
-
-/** What each verifier says of one received delivery and one secret: the official libraries and the upstream SDK's rules. */
-function verdicts (r: Received, secret: string) {
-  const headers = r.headers as Record<string, string>
-  const attempt = (verify: () => unknown) => { try { verify(); return true } catch { return false } }
-  return {
-    standardwebhooks: attempt(() => new StandardWebhook(secret).verify(r.body, headers)),
-    svix: attempt(() => new SvixWebhook(secret).verify(r.body, headers)),
-    kash: verifySignature(r.body, headers['x-kash-signature'], secret).ok,
-  }
-}
-const ALL = { standardwebhooks: true, svix: true, kash: true }
-const NONE = { standardwebhooks: false, svix: false, kash: false }
 
 async function setup () {
   const receiver = await startReceiver()

@@ -1,10 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { Webhook as StandardWebhook } from 'standardwebhooks'
-import { Webhook as SvixWebhook } from 'svix'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { aad, createSecretBox } from '../../src/crypto/secret-box.js'
-import { toStandardSecret, verifySignature } from '@webhook-secret-rotation/signing'
-import { startReceiver, type Received } from '../fixtures/receiver.js'
+import { toStandardSecret } from '@webhook-secret-rotation/signing'
+import { startReceiver } from '../fixtures/receiver.js'
+import { ALL, NONE, verdicts } from '../fixtures/verdicts.js'
 import { buildTestContext, createTestDatabase, eventually, json, type TestContext } from '../helper.js'
 
 let databaseUrl: string
@@ -13,19 +12,6 @@ beforeAll(async () => { databaseUrl = await createTestDatabase() })
 const TEST_DELIVERY = '/v1/auth/api-keys/me/webhook-secret/test-delivery'
 const METADATA = '/v1/auth/api-keys/me/webhook-secret'
 const LOCAL = { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true' }
-
-/** What each official library says about one received delivery and one secret. */
-function verdicts (r: Received, secret: string) {
-  const headers = r.headers as Record<string, string>
-  const attempt = (verify: () => unknown) => { try { verify(); return true } catch { return false } }
-  return {
-    standardwebhooks: attempt(() => new StandardWebhook(secret).verify(r.body, headers)),
-    svix: attempt(() => new SvixWebhook(secret).verify(r.body, headers)),
-    kash: verifySignature(r.body, headers['x-kash-signature'], secret).ok,
-  }
-}
-const ALL = { standardwebhooks: true, svix: true, kash: true }
-const NONE = { standardwebhooks: false, svix: false, kash: false }
 
 async function testDelivery (ctx: TestContext, apiKey: string, sign: string) {
   const res = await ctx.app.inject({
