@@ -10,6 +10,13 @@ export interface RedisServerOptions {
   binary?: string
   /** Appended to the defaults (tests: cluster or replica settings). */
   extraArgs?: string[]
+  /** In a process group of its own (npm start: a terminal's Ctrl-C reaches the app, which stops it last). */
+  detached?: boolean
+}
+
+/** The binary is not on the PATH (spawn's ENOENT). */
+export function redisServerMissing (err: unknown) {
+  return (err as Error).cause !== undefined && ((err as Error).cause as NodeJS.ErrnoException).code === 'ENOENT'
 }
 
 export interface RedisServerHandle {
@@ -33,15 +40,15 @@ export async function startRedisServer (opts: RedisServerOptions = {}): Promise<
   } else {
     args.push('--appendonly', 'no')
   }
-  return spawnRedisServer(port, [...args, ...opts.extraArgs ?? []], opts.binary)
+  return spawnRedisServer(port, [...args, ...opts.extraArgs ?? []], opts.binary, { detached: opts.detached })
 }
 
 /**
  * Runs `redis-server` with these arguments (a config file may come first, as Sentinel needs) and
  * resolves once it answers PING on `port`.
  */
-export async function spawnRedisServer (port: number, args: string[], binary = 'redis-server'): Promise<RedisServerHandle> {
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+export async function spawnRedisServer (port: number, args: string[], binary = 'redis-server', opts: { detached?: boolean } = {}): Promise<RedisServerHandle> {
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: opts.detached ?? false })
   let output = ''
   child.stdout?.on('data', (d: Buffer) => { output = (output + d.toString()).slice(-4000) })
   child.stderr?.on('data', (d: Buffer) => { output = (output + d.toString()).slice(-4000) })
