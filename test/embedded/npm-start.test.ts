@@ -1,7 +1,10 @@
+import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { mkdtemp, rm, symlink } from 'node:fs/promises'
 import net from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { npmStart, readRuntimeJson, tempDataDir, type NpmStart } from '../fixtures/npm-start.js'
 
 /** Nothing listens on the URL's port any more. */
@@ -87,5 +90,34 @@ describe('npm start', () => {
     const output = await stopsCleanly(start, () => start.child.stdin!.write('\x03'))
     expect(output).toMatch(/INFO.*shutting down/)
     expect(output).not.toContain('{"level"')
+  })
+})
+
+describe('npm start, the start-up errors a newcomer meets', () => {
+  it('names PORT and HOST in one line when the port is taken, before starting Postgres or Redis', async () => {
+    const taken = net.createServer()
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+    onTestFinished(() => new Promise<void>((resolve) => taken.close(() => resolve())))
+    const { port } = taken.address() as net.AddressInfo
+    const start = npmStart(dataDir, { env: { PORT: String(port), HOST: '127.0.0.1' } })
+    expect(await start.exited).toBe(1)
+    expect(start.output).toContain(`PORT ${port} on HOST 127.0.0.1 is already in use`)
+    expect(start.output).toContain(`PORT=${port + 1} npm start`)
+    expect(start.output).not.toMatch(/starting embedded postgres|starting private redis-server|\n\s+at /)
+  })
+
+  it('names REDIS_URL and how to install redis-server when there is none, without a stack', async () => {
+    // A PATH with node and npm but no redis-server.
+    const bin = await mkdtemp(path.join(os.tmpdir(), 'rotation-no-redis-'))
+    onTestFinished(() => rm(bin, { recursive: true, force: true }))
+    await symlink(process.execPath, path.join(bin, 'node'))
+    await symlink('/bin/sh', path.join(bin, 'sh'))
+    await symlink(execFileSync('sh', ['-c', 'readlink -f "$(command -v npm)"'], { encoding: 'utf8' }).trim(), path.join(bin, 'npm'))
+    const start = npmStart(dataDir, { env: { PATH: bin } })
+    expect(await start.exited).toBe(1)
+    expect(start.output).toContain('REDIS_URL is not set, so npm start runs a private redis-server, but there is no redis-server on the PATH.')
+    expect(start.output).toContain('apt-get install redis-server')
+    expect(start.output).not.toMatch(/starting embedded postgres|\n\s+at /)
+    expect(existsSync(path.join(dataDir, 'runtime.json'))).toBe(false) // nothing left claiming the data dir
   })
 })
