@@ -2,7 +2,7 @@
 import { realpathSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { RotationClientError } from '../client/errors.js'
+import { CLIENT_ERROR_CODES, RotationClientError } from '../client/errors.js'
 import { createRotationClient, type RotatedSecret } from '../client/rotation-client.js'
 import type { AdminIo } from './admin-common.js'
 
@@ -16,6 +16,9 @@ finishes the same rotation and prints the same secret; it never rotates twice.
 
 exit codes: 0 rotated (secret printed, rotation acknowledged), 1 refused (error: <CODE>: <message>),
 2 bad command line
+
+<CODE> is the service's (its page: <api-url>/v1/errors/<CODE>), or one of the client's own:
+${Object.entries(CLIENT_ERROR_CODES).map(([code, meaning]) => `  ${code}: ${meaning}`).join('\n')}
 `
 
 interface RotateCommand { apiUrl: string; stateFile: string; json: boolean }
