@@ -62,6 +62,23 @@ describe('npm start', () => {
     expect(await first.exited).toBe(0)
   })
 
+  it('starts after a run that was SIGKILLed, stopping the Postgres and redis-server it left running', async () => {
+    const killed = npmStart(dataDir)
+    await killed.started()
+    const orphaned = await readRuntimeJson(dataDir)
+    process.kill(-killed.child.pid!, 'SIGKILL') // npm and the app; the servers, in their own groups, live on
+    await killed.exited
+    expect(await refused(orphaned.redisUrl!)).toBe(false)
+
+    const next = npmStart(dataDir)
+    const { apiUrl } = await next.started()
+    expect((await fetch(`${apiUrl}/v1/ready`)).status).toBe(200)
+    expect(await refused(orphaned.databaseUrl!)).toBe(true)
+    expect(await refused(orphaned.redisUrl!)).toBe(true)
+    process.kill(next.child.pid!, 'SIGTERM')
+    expect(await next.exited).toBe(0)
+  })
+
   it('stops once, app first and embedded servers last, on SIGTERM to npm (a process manager)', async () => {
     const start = npmStart(dataDir)
     const output = await stopsCleanly(start, () => process.kill(start.child.pid!, 'SIGTERM'))
