@@ -6,6 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { npmStart, readRuntimeJson, tempDataDir, type NpmStart } from '../fixtures/npm-start.js'
+import { eventually } from '../helper.js'
 
 /** Nothing listens on the URL's port any more. */
 function refused (url: string) {
@@ -100,6 +101,18 @@ describe('npm start', () => {
   it('stops once on SIGTERM to its process group', async () => {
     const start = npmStart(dataDir)
     await stopsCleanly(start, () => process.kill(-start.child.pid!, 'SIGTERM'))
+  })
+
+  it('stops once started on a Ctrl-C during start-up, leaving no server running', async () => {
+    const start = npmStart(dataDir)
+    await eventually(async () => start.output.includes('starting embedded postgres'), 90_000, 20)
+    process.kill(start.child.pid!, 'SIGINT') // npm forwards it to the app
+    expect(await start.exited).toBe(0)
+    expect(start.output).toMatch(/stop requested during start-up/)
+    expect(start.output.match(/"msg":"shutting down"/g)).toHaveLength(1)
+    expect(start.output).toMatch(/"msg":"stopped"/)
+    expect(existsSync(path.join(dataDir, 'runtime.json'))).toBe(false)
+    expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false)
   })
 
   it('stops once on Ctrl-C typed at its terminal, and logs pretty there', async () => {
