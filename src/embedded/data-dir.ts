@@ -74,7 +74,7 @@ export function alreadyRunning (dataDir: string, owner: RuntimeInfo) {
 
 /**
  * Takes the data dir for this process before any server starts: refuses while the instance named
- * in runtime.json is alive (a second \`npm start\` must not stop the first one's Postgres nor remove
+ * in runtime.json is alive (a second `npm start` must not stop the first one's Postgres nor remove
  * its runtime.json), and otherwise writes this process' pid there. Two starts at the same moment:
  * only one creates the file.
  */
