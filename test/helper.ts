@@ -148,18 +148,33 @@ export async function buildTestContext (opts: ContextOptions) {
     post (apiKey: string, url: string) {
       return app.inject({ method: 'POST', url, headers: { 'x-api-key': apiKey } })
     },
-    /** A key's secret slots, decrypted, with the raw row (ciphertexts, window, version) for before/after comparisons. */
+    /**
+     * A key's secrets, decrypted: the current one, the retained ones in force (newest first; the
+     * newest is the upstream API's "previous"), with the raw rows for before/after comparisons.
+     */
     async secretSlots (apiKeyId: string) {
       const { rows: [row] } = await pool.query(
-        `select webhook_secret, webhook_secret_previous, previous_retained_until,
-                previous_retained_until::text as previous_until_exact, secret_version,
-                extract(epoch from previous_retained_until - secret_rotated_at)::int as window_seconds
-         from api_keys where id = $1`, [apiKeyId])
+        `select k.webhook_secret, k.secret_version, s.secret as webhook_secret_previous, s.retained_until as previous_retained_until,
+                s.retained_until::text as previous_until_exact,
+                extract(epoch from s.retained_until - s.retained_since)::int as window_seconds
+         from api_keys k
+         left join lateral (select * from retained_webhook_secrets r
+                            where r.api_key_id = k.id and r.secret is not null and r.retained_until > now()
+                            order by r.secret_version desc limit 1) s on true
+         where k.id = $1`, [apiKeyId])
+      const { rows: retainedRows } = await pool.query<{ secret: string; secret_version: number; retained_until: Date }>(
+        `select secret, secret_version, retained_until from retained_webhook_secrets
+         where api_key_id = $1 and secret is not null and retained_until > now() order by secret_version desc`, [apiKeyId])
       const box = createSecretBox(config.SECRET_ENCRYPTION_KEYS)
+      const retained = retainedRows.map((r) => ({ version: r.secret_version, secret: box.decrypt(r.secret, aad.previous(apiKeyId)), retainedUntil: r.retained_until }))
       return {
         raw: row as { webhook_secret: string; webhook_secret_previous: string | null; previous_retained_until: Date | null; previous_until_exact: string | null; secret_version: number; window_seconds: number | null },
         current: box.decrypt(row.webhook_secret, aad.current(apiKeyId)),
-        previous: row.webhook_secret_previous === null ? null : box.decrypt(row.webhook_secret_previous, aad.previous(apiKeyId)),
+        previous: retained[0]?.secret ?? null,
+        /** Every retained secret in force, newest first. */
+        retained,
+        /** Every secret a delivery is signed with now: current first. */
+        signing: [box.decrypt(row.webhook_secret, aad.current(apiKeyId)), ...retained.map((r) => r.secret)],
         version: row.secret_version as number,
         windowSeconds: row.window_seconds as number | null,
       }

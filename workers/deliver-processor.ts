@@ -16,19 +16,22 @@ export const USER_AGENT = 'Kash-Webhooks/1.0 (+/v1/docs)'
 export interface DeliverProcessorDeps {
   pool: pg.Pool
   secretBox: SecretBox
-  config: Pick<Config, 'DELIVERY_TIMEOUT_MS' | 'WEBHOOK_ALLOW_PRIVATE_ADDRESSES'>
+  config: Pick<Config, 'DELIVERY_TIMEOUT_MS' | 'WEBHOOK_ALLOW_PRIVATE_ADDRESSES' | 'SIGNING_SECRETS_MAX'>
   log: Logger
   send: typeof sendWebhook
 }
 
-/** The secrets to sign with, as they are in force now (previous only while its window is open). */
+/**
+ * The secrets to sign with, as they are in force now: the current one first, then every retained
+ * secret still in its window, newest first (`previous` means those alone).
+ */
 function signingSecrets (target: DeliveryTarget, secretBox: SecretBox): string[] {
   const current = secretBox.decrypt(target.webhookSecret!, aad.current(target.apiKeyId))
-  const previous = target.webhookSecretPrevious === null ? null : secretBox.decrypt(target.webhookSecretPrevious, aad.previous(target.apiKeyId))
+  const retained = target.retainedSecrets.map((s) => secretBox.decrypt(s, aad.previous(target.apiKeyId)))
   switch (target.signWith) {
     case 'current': return [current]
-    case 'previous': return previous === null ? [] : [previous]
-    case 'both': return previous === null ? [current] : [current, previous]
+    case 'previous': return retained
+    case 'both': return [current, ...retained]
   }
 }
 
@@ -44,7 +47,7 @@ export function createDeliverProcessor ({ pool, secretBox, config, log, send }: 
     const { eventId } = parsed.data
     const jobLog = log.child({ jobId: job.id, queue: job.queueName, eventId })
 
-    const target = await findDeliveryTarget(pool, eventId)
+    const target = await findDeliveryTarget(pool, eventId, config.SIGNING_SECRETS_MAX - 1)
     if (!target) throw new UnrecoverableError(`event ${eventId} does not exist`)
     // A delivered event, or a job superseded by a redelivery, sends nothing.
     if (target.status === 'delivered' || target.status === 'none' || target.jobId !== job.id) return { eventId, status: target.status }

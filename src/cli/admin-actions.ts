@@ -28,7 +28,7 @@ export const ACTION_KINDS: Readonly<Record<string, RotationKind>> = {
 }
 
 export type ActionCommand =
-  | { name: 'action'; json: boolean; kind: RotationKind; keyId: string; reason: string; operator: string | null; idempotencyKey: string | null }
+  | { name: 'action'; json: boolean; kind: RotationKind; keyId: string; reason: string; operator: string | null; idempotencyKey: string | null; secretVersion: number | null }
   | { name: 'acknowledge'; json: boolean; rotationId: string; operator: string | null }
 
 function oneId (positionals: string[], what: string, usage: string) {
@@ -46,7 +46,7 @@ export function parseActionCommand (group: 'keys' | 'rotations', sub: string, re
     strict: true,
     allowPositionals: true,
     options: {
-      ...(group === 'keys' ? { reason: { type: 'string' }, 'idempotency-key': { type: 'string' } } as const : {}),
+      ...(group === 'keys' ? { reason: { type: 'string' }, 'idempotency-key': { type: 'string' }, 'secret-version': { type: 'string' } } as const : {}),
       operator: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -63,7 +63,16 @@ export function parseActionCommand (group: 'keys' | 'rotations', sub: string, re
   if (reason.length > 500) throw invalid(`--reason is ${reason.length} characters; at most 500 are allowed`)
   const keyId = oneId(positionals, 'API key', `keys ${sub}`)
   const idempotencyKey = parseIdempotencyKey((values as { 'idempotency-key'?: string })['idempotency-key'])
-  return { name: 'action', json, kind: ACTION_KINDS[sub]!, keyId, reason, operator, idempotencyKey }
+  const secretVersion = parseSecretVersion(sub, (values as { 'secret-version'?: string })['secret-version'])
+  return { name: 'action', json, kind: ACTION_KINDS[sub]!, keyId, reason, operator, idempotencyKey, secretVersion }
+}
+
+/** `--secret-version N`: rollback and expire-previous may name one earlier secret (see the key's signing secrets). */
+function parseSecretVersion (sub: string, raw: string | undefined): number | null {
+  if (raw === undefined) return null
+  if (sub === 'recover') throw invalid('--secret-version goes with rollback and expire-previous, not recover')
+  if (!/^\d{1,9}$/.test(raw)) throw invalid(`--secret-version must be a whole number, not ${JSON.stringify(raw)}`)
+  return Number(raw)
 }
 
 type Out = (human: string, data: unknown) => void
@@ -112,6 +121,7 @@ export async function runActionCommand (cmd: ActionCommand, deps: AdminDeps, out
     kind: cmd.kind,
     idempotencyKey: cmd.idempotencyKey,
     reason: cmd.reason,
+    targetSecretVersion: cmd.secretVersion,
     actor: actor.actor,
     requestId: actor.requestId!,
     sourceIp: null,

@@ -11,13 +11,14 @@ commands:
   keys list [--json]          Lists API keys (never a secret or key hash).
   keys revoke <id> [--json]   Revokes an API key. Permanent; revoking twice is harmless.
 
-  keys rollback <keyId> --reason <text> [--operator <name>] [--idempotency-key <k>] [--json]
-      Rolls the webhook secret back to the previous one (within its window); dual-signing stops.
+  keys rollback <keyId> --reason <text> [--secret-version <n>] [--operator <name>] [--idempotency-key <k>] [--json]
+      Rolls the webhook secret back to the newest confirmed earlier secret in its window (or the
+      version named); the failed secret is discarded, other earlier secrets keep signing.
   keys recover <keyId> --reason <text> [--operator <name>] [--idempotency-key <k>] [--json]
-      Recovery rotation: a fresh secret, the previous one kept. Prints the new secret once; hand it
+      Recovery rotation: a fresh secret, the earlier ones kept. Prints the new secret once; hand it
       over, then run \`rotations acknowledge <rotationId>\`.
-  keys expire-previous <keyId> --reason <text> [--operator <name>] [--idempotency-key <k>] [--json]
-      Expires the previous secret now (it leaked); dual-signing stops.
+  keys expire-previous <keyId> --reason <text> [--secret-version <n>] [--operator <name>] [--idempotency-key <k>] [--json]
+      Every earlier secret (or the version named) stops signing now: it leaked.
       These three run through the worker (they need Redis) and wait up to 30 s for it. The actor
       recorded in the audit trail is --operator, or admin-cli:$USER.
   rotations acknowledge <rotationId> [--operator <name>] [--json]

@@ -67,6 +67,8 @@ export const configSchema = z.object({
   SECRET_ENCRYPTION_KEYS: encryptionKeys.optional(),
   ROTATION_COOLDOWN_SECONDS: seconds(60),
   PREVIOUS_SECRET_RETENTION_SECONDS: seconds(604800),
+  // The current secret plus the retained ones that sign each delivery (issue 16): at least three.
+  SIGNING_SECRETS_MAX: z.coerce.number().int().min(3).max(10).default(4),
   IDEMPOTENCY_RETENTION_SECONDS: seconds(86400),
   SECRET_REDELIVERY_GRACE_SECONDS: seconds(600),
   SECRET_HOLD_SECONDS: seconds(86400),

@@ -1,3 +1,4 @@
+import type { SigningSecretEntry } from '../domain/signing-set.js'
 import type { ApiKeyOperatorView } from '../db/api-keys-repository.js'
 import type { AuditEventRow } from '../db/audit-repository.js'
 import type { RotationRow } from '../db/rotations-repository.js'
@@ -6,9 +7,9 @@ import { html, type SafeHtml } from './html.js'
 
 export const CONSOLE_PATH = '/admin'
 export const ACTIONS = {
-  recover: { label: 'Recovery rotation', help: 'A fresh current secret; previous is kept and its window restarts. For a customer who lost the new secret. You hand the new secret over.' },
-  rollback: { label: 'Roll back', help: 'current := previous, within its window; the failed secret is discarded and dual-signing stops.' },
-  'expire-previous': { label: 'Expire previous', help: 'Drop the previous secret now (it leaked); dual-signing stops.' },
+  recover: { label: 'Recovery rotation', help: 'A fresh current secret; the earlier secrets keep signing and the rollback target\'s window restarts. For a customer who lost the new secret. You hand the new secret over.', names: false },
+  rollback: { label: 'Roll back', help: 'current := the newest confirmed earlier secret in its window (or the version you name); the failed secret is discarded, the other earlier secrets keep signing until their windows end.', names: true },
+  'expire-previous': { label: 'Expire previous', help: 'Every earlier secret (or the version you name) stops signing now: it leaked. Only the current secret signs.', names: true },
 } as const
 export type ConsoleAction = keyof typeof ACTIONS
 
@@ -51,16 +52,18 @@ interface KeyPageData {
   audit: AuditEventRow[]
   events: WebhookEventRow[]
   idempotencyKeys: Record<ConsoleAction, string>
+  signingSecrets: SigningSecretEntry[]
   notice?: string
 }
 
-export function keyPage (session: { operator: string; csrf: string }, { key, rotations, audit, events, idempotencyKeys, notice }: KeyPageData) {
+export function keyPage (session: { operator: string; csrf: string }, { key, rotations, audit, events, idempotencyKeys, signingSecrets, notice }: KeyPageData) {
   const actionForms = (Object.keys(ACTIONS) as ConsoleAction[]).map((action) => html`
 <form method="post" action="${CONSOLE_PATH}/keys/${key.id}/${action}" class="action">
 <h3>${ACTIONS[action].label}</h3><p>${ACTIONS[action].help}</p>
 <input type="hidden" name="_csrf" value="${session.csrf}">
 <input type="hidden" name="idempotencyKey" value="${idempotencyKeys[action]}">
 <label>Reason (recorded in the audit trail) <input type="text" name="reason" required maxlength="500"></label>
+${ACTIONS[action].names ? html`<label>Secret version (optional; one of the earlier secrets below) <input type="number" name="secretVersion" min="0" step="1"></label>` : ''}
 <label><input type="checkbox" name="confirm" value="yes" required> I confirm: ${ACTIONS[action].label.toLowerCase()} for key ${key.keyPrefix}…</label>
 <button type="submit" name="action" value="${action}">${ACTIONS[action].label}</button></form>`)
   return layout(`Key ${key.keyPrefix}`, html`<h1>Key <code>${key.keyPrefix}…</code></h1>
@@ -69,14 +72,19 @@ ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
 <dt>id</dt><dd><code>${key.id}</code></dd><dt>owner</dt><dd>${key.ownerId}</dd><dt>env</dt><dd>${key.env}</dd>
 <dt>scopes</dt><dd>${key.scopes.join(', ')}</dd><dt>webhook URL</dt><dd>${key.webhookUrl ?? '—'}</dd>
 <dt>secret version</dt><dd>${key.secretVersion}</dd><dt>rotated at</dt><dd>${when(key.rotatedAt)}</dd>
-<dt>previous secret</dt><dd>${key.previousHeld ? html`held until ${when(key.previousRetainedUntil)}` : 'none'}</dd>
+<dt>previous secret</dt><dd>${key.previousHeld ? html`signing until ${when(key.previousRetainedUntil)}` : 'none'}</dd>
 <dt>cooldown ends</dt><dd>${when(key.cooldownEndsAt)}</dd>
 <dt>created / expires / revoked</dt><dd>${when(key.createdAt)} / ${when(key.expiresAt)} / ${when(key.revokedAt)}</dd>
 </dl>
+<h2>Signing secrets</h2>
+<p>Every delivery is signed with each of these. Confirmed: issued with the key, restored by a rollback, or acknowledged; otherwise only possibly delivered (an answer carrying it was written, which does not mean it arrived).</p>
+<table><tr><th>version</th><th>role</th><th>confirmed</th><th>signs until</th></tr>
+${signingSecrets.map((s) => html`<tr><td>${s.secretVersion}</td><td>${s.current ? 'current' : 'earlier'}</td><td>${s.confirmed ? 'yes' : 'possibly delivered'}</td><td>${s.retainedUntil === null ? '—' : when(new Date(s.retainedUntil))}</td></tr>`)}
+</table>
 <h2>Runbook actions</h2>${actionForms}
 <h2>Recent rotations</h2>
-<table><tr><th>requested</th><th>kind</th><th>status</th><th>actor</th><th>reason</th><th>secret held</th><th>id</th></tr>
-${rotations.map((r) => html`<tr><td>${when(r.requestedAt)}</td><td>${r.kind}</td><td>${r.status}${r.errorCode ? html` (${r.errorCode})` : ''}</td><td>${r.actor}</td><td>${r.reason ?? ''}</td><td>${r.heldSecret !== null ? 'yes' : 'no'}</td><td><code>${r.id}</code></td></tr>`)}
+<table><tr><th>requested</th><th>kind</th><th>status</th><th>actor</th><th>reason</th><th>secret held</th><th>secret written</th><th>confirmed</th><th>id</th></tr>
+${rotations.map((r) => html`<tr><td>${when(r.requestedAt)}</td><td>${r.kind}</td><td>${r.status}${r.errorCode ? html` (${r.errorCode})` : ''}</td><td>${r.actor}</td><td>${r.reason ?? ''}</td><td>${r.heldSecret !== null ? 'yes' : 'no'}</td><td>${when(r.secretFirstDeliveredAt)}</td><td>${when(r.secretConfirmedAt)}</td><td><code>${r.id}</code></td></tr>`)}
 </table>
 <h2>Audit trail</h2>
 <table><tr><th>at</th><th>actor</th><th>action</th><th>reason</th><th>request</th></tr>

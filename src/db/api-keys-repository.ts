@@ -1,3 +1,4 @@
+import { previousRetainedUntilSql } from './retained-secrets-repository.js'
 import type { Queryable } from './pool.js'
 
 export interface ApiKeyAuthRow {
@@ -14,10 +15,6 @@ export interface ApiKeyForRotation {
   id: string
   webhookUrl: string | null
   webhookSecret: string | null
-  webhookSecretPrevious: string | null
-  previousRetainedUntil: Date | null
-  /** Whether the previous secret's window is still open (Postgres time). */
-  previousInWindow: boolean
   secretVersion: number
   revoked: boolean
   cooldownEndsAt: Date | null
@@ -86,9 +83,6 @@ export async function lockApiKeyForRotation (q: Queryable, id: string, cooldownS
 /** The columns of an ApiKeyForRotation over api_keys, with the cooldown seconds in `cooldown` (a `$n`). */
 export function keyForRotationColumns (cooldown: string) {
   return `id, webhook_url as "webhookUrl", webhook_secret as "webhookSecret",
-          webhook_secret_previous as "webhookSecretPrevious",
-          previous_retained_until as "previousRetainedUntil",
-          coalesce(previous_retained_until > now(), false) as "previousInWindow",
           secret_version as "secretVersion", revoked_at is not null as revoked,
           secret_rotated_at + make_interval(secs => ${cooldown}::int) as "cooldownEndsAt",
           coalesce(secret_rotated_at + make_interval(secs => ${cooldown}::int) > now(), false) as "cooldownActive",
@@ -97,46 +91,40 @@ export function keyForRotationColumns (cooldown: string) {
 }
 
 export const KEY_FOR_ROTATION_FIELDS = [
-  'id', 'webhookUrl', 'webhookSecret', 'webhookSecretPrevious', 'previousRetainedUntil', 'previousInWindow', 'secretVersion',
+  'id', 'webhookUrl', 'webhookSecret', 'secretVersion',
   'revoked', 'cooldownEndsAt', 'cooldownActive', 'lastRotationId', 'currentSecretRotationId',
 ] as const satisfies readonly (keyof ApiKeyForRotation)[]
 
 export interface SecretSlots {
   /** Encrypted current secret. */
   current: string
-  /** Encrypted previous secret, or null to clear the slot. */
-  previous: string | null
-  /** With a previous secret: restart its window for this long (seconds from now()), or keep the window it has. */
-  previousWindow: { restartSeconds: number } | 'keep'
   /** A rotation (customer or recovery) starts the cooldown and bumps the version; other changes say so. */
   startsCooldown: boolean
   bumpsVersion: boolean
-  /** Where the current secret comes from: this rotation's new secret, a restored previous one, or unchanged. */
+  /** Where the current secret comes from: this rotation's new secret, a restored retained one, or unchanged. */
   currentSource: 'this-rotation' | 'restored' | 'unchanged'
   rotationId: string
 }
 
-/** Writes a key's secret slots; the caller holds the row lock (lockApiKeyForRotation). */
+/**
+ * Writes a key's current secret; the caller holds the row lock (lockApiKeyForRotation) and has
+ * already changed its retained secrets, so the returned previousRetainedUntil is the one after.
+ */
 export async function writeSecretSlots (q: Queryable, id: string, slots: SecretSlots) {
   const { rows } = await q.query<{ rotatedAt: Date; previousRetainedUntil: Date | null; secretVersion: number }>({
     name: 'write-secret-slots',
     text: `update api_keys
      set webhook_secret = $2::text,
-         webhook_secret_previous = $3::text,
-         previous_retained_until = case when $3::text is null then null
-                                        when $4::int is null then previous_retained_until
-                                        else now() + make_interval(secs => $4::int) end,
-         secret_rotated_at = case when $5::boolean then now() else secret_rotated_at end,
-         last_rotation_id = case when $5::boolean then $6::uuid else last_rotation_id end,
-         secret_version = secret_version + case when $7::boolean then 1 else 0 end,
-         current_secret_rotation_id = case $8::text when 'this-rotation' then $6::uuid
+         secret_rotated_at = case when $3::boolean then now() else secret_rotated_at end,
+         last_rotation_id = case when $3::boolean then $4::uuid else last_rotation_id end,
+         secret_version = secret_version + case when $5::boolean then 1 else 0 end,
+         current_secret_rotation_id = case $6::text when 'this-rotation' then $4::uuid
                                                     when 'restored' then null
                                                     else current_secret_rotation_id end
      where id = $1::uuid
-     returning now() as "rotatedAt", previous_retained_until as "previousRetainedUntil",
+     returning now() as "rotatedAt", ${previousRetainedUntilSql('$1::uuid')} as "previousRetainedUntil",
                secret_version as "secretVersion"`,
-    values: [id, slots.current, slots.previous, slots.previousWindow === 'keep' ? null : slots.previousWindow.restartSeconds,
-      slots.startsCooldown, slots.rotationId, slots.bumpsVersion, slots.currentSource],
+    values: [id, slots.current, slots.startsCooldown, slots.rotationId, slots.bumpsVersion, slots.currentSource],
   })
   return rows[0]!
 }
@@ -180,21 +168,28 @@ export async function readRotationGate (q: Queryable, id: string, cooldownSecond
   return rows[0]!
 }
 
+// Confirmed: issued with the key or restored (no rotation produced it), or its rotation was acknowledged.
+const CURRENT_CONFIRMED = `coalesce((select r.secret_confirmed_at is not null from webhook_secret_rotations r
+                                      where r.id = api_keys.current_secret_rotation_id), true)`
+
 export interface WebhookSecretMetadata {
   secretVersion: number
   rotatedAt: Date | null
   previousRetainedUntil: Date | null
   cooldownEndsAt: Date | null
   webhookUrl: string | null
+  /** The current secret was issued with the key, restored, or acknowledged. */
+  currentConfirmed: boolean
 }
 
 export async function readWebhookSecretMetadata (q: Queryable, id: string, cooldownSeconds: number): Promise<WebhookSecretMetadata> {
   const { rows } = await q.query<WebhookSecretMetadata>(
     `select secret_version as "secretVersion", secret_rotated_at as "rotatedAt",
-            case when previous_retained_until > now() then previous_retained_until end as "previousRetainedUntil",
+            ${previousRetainedUntilSql('api_keys.id')} as "previousRetainedUntil",
             case when secret_rotated_at + make_interval(secs => $2::int) > now()
                  then secret_rotated_at + make_interval(secs => $2::int) end as "cooldownEndsAt",
-            webhook_url as "webhookUrl"
+            webhook_url as "webhookUrl",
+            ${CURRENT_CONFIRMED} as "currentConfirmed"
      from api_keys where id = $1::uuid`,
     [id, cooldownSeconds]
   )
@@ -244,6 +239,7 @@ export interface ApiKeyOperatorView extends ApiKeyListRow {
   rotatedAt: Date | null
   previousRetainedUntil: Date | null
   previousHeld: boolean
+  currentConfirmed: boolean
   cooldownEndsAt: Date | null
 }
 
@@ -254,8 +250,9 @@ export async function findApiKeyForOperator (q: Queryable, id: string, cooldownS
             ip_allowlist::text[] as "ipAllowlist", webhook_url as "webhookUrl",
             secret_version as "secretVersion", created_at as "createdAt",
             expires_at as "expiresAt", revoked_at as "revokedAt", secret_rotated_at as "rotatedAt",
-            previous_retained_until as "previousRetainedUntil",
-            coalesce(webhook_secret_previous is not null and previous_retained_until > now(), false) as "previousHeld",
+            ${previousRetainedUntilSql('api_keys.id')} as "previousRetainedUntil",
+            ${previousRetainedUntilSql('api_keys.id')} is not null as "previousHeld",
+            ${CURRENT_CONFIRMED} as "currentConfirmed",
             case when secret_rotated_at + make_interval(secs => $2::int) > now()
                  then secret_rotated_at + make_interval(secs => $2::int) end as "cooldownEndsAt"
      from api_keys where id = $1::uuid`,

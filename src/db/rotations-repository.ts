@@ -23,6 +23,8 @@ export interface RotationRow {
   secretVersion: number | null
   heldSecret: string | null
   secretFirstDeliveredAt: Date | null
+  /** The requester acknowledged the secret: confirmed, not only possibly delivered. */
+  secretConfirmedAt: Date | null
   secretAvailableUntil: Date | null
   secretErasedAt: Date | null
   secretErasedReason: SecretErasedReason | null
@@ -30,6 +32,8 @@ export interface RotationRow {
   reason: string | null
   requestId: string | null
   sourceIp: string | null
+  /** An operator rollback or expire-previous naming one retained secret. */
+  targetSecretVersion: number | null
   requestedAt: Date
   /** Seconds from now until retry_after_at (at least 1), or null. */
   retryAfterSeconds: number | null
@@ -53,10 +57,10 @@ const COLUMNS = `
   cooldown_rotation_id as "cooldownRotationId", rotated_at as "rotatedAt",
   previous_retained_until as "previousRetainedUntil", secret_version as "secretVersion",
   case when secret_available_until > now() then held_secret end as "heldSecret",
-  secret_first_delivered_at as "secretFirstDeliveredAt",
+  secret_first_delivered_at as "secretFirstDeliveredAt", secret_confirmed_at as "secretConfirmedAt",
   case when secret_available_until > now() then secret_available_until end as "secretAvailableUntil",
   secret_erased_at as "secretErasedAt", secret_erased_reason as "secretErasedReason",
-  actor, reason, request_id as "requestId", host(source_ip) as "sourceIp",
+  actor, reason, request_id as "requestId", host(source_ip) as "sourceIp", target_secret_version as "targetSecretVersion",
   requested_at as "requestedAt", completed_at as "completedAt",
   greatest(1, ceil(extract(epoch from retry_after_at - clock_timestamp())))::int as "retryAfterSeconds",
   coalesce(held_secret is not null and secret_available_until <= now(), false) as "holdLapsed",
@@ -78,6 +82,7 @@ export interface NewRotation {
   reason: string | null
   requestId: string
   sourceIp: string | null
+  targetSecretVersion?: number | null
 }
 
 /** Inserts a queued rotation; undefined when the idempotency key is already taken. */
@@ -85,12 +90,12 @@ export async function insertRotation (q: Queryable, r: NewRotation, retentionSec
   const { rows } = await q.query<RotationRow>({
     name: 'insert-rotation',
     text: `insert into webhook_secret_rotations
-       (id, api_key_id, kind, idempotency_key, request_fingerprint, status, actor, reason, request_id, source_ip)
-     values ($1::uuid, $2::uuid, $3::text, $4::text, $5::text, 'queued', $6::text, $7::text, $8::text, $9::inet)
+       (id, api_key_id, kind, idempotency_key, request_fingerprint, status, actor, reason, request_id, source_ip, target_secret_version)
+     values ($1::uuid, $2::uuid, $3::text, $4::text, $5::text, 'queued', $6::text, $7::text, $8::text, $9::inet, $11::int)
      on conflict (api_key_id, idempotency_key) where idempotency_key is not null and status <> 'rejected'
      do nothing
      returning ${columns(10)}`,
-    values: [r.id, r.apiKeyId, r.kind, r.idempotencyKey, r.requestFingerprint, r.actor, r.reason, r.requestId, r.sourceIp, retentionSeconds],
+    values: [r.id, r.apiKeyId, r.kind, r.idempotencyKey, r.requestFingerprint, r.actor, r.reason, r.requestId, r.sourceIp, retentionSeconds, r.targetSecretVersion ?? null],
   })
   return rows[0]
 }
@@ -206,23 +211,24 @@ export async function markSecretDelivered (q: Queryable, id: string, graceSecond
 }
 
 /**
- * The requester confirms it stored the secret: the rotation counts as delivered from now on (even
- * when the held copy is already gone) and the held copy is erased. Says what this call changed.
+ * The requester confirms it stored the secret: the rotation counts as delivered and confirmed from
+ * now on (even when the held copy is already gone) and the held copy is erased. Says what this call changed.
  */
 export async function acknowledgeHeldSecret (q: Queryable, id: string) {
   const { rows } = await q.query<{ erased: boolean; firstDelivery: boolean }>(
     `update webhook_secret_rotations r
      set secret_first_delivered_at = coalesce(r.secret_first_delivered_at, now()),
+         secret_confirmed_at = coalesce(r.secret_confirmed_at, now()),
          held_secret = case when old.held then null else r.held_secret end,
          secret_available_until = case when old.held then null else r.secret_available_until end,
          secret_erased_at = case when old.held then now() else r.secret_erased_at end,
          secret_erased_reason = case when old.held then 'acknowledged' else r.secret_erased_reason end,
          updated_at = now()
      from (select id, coalesce(held_secret is not null and secret_available_until > now(), false) as held,
-                  secret_first_delivered_at is null as undelivered
+                  secret_first_delivered_at is null as undelivered, secret_confirmed_at is null as unconfirmed
            from webhook_secret_rotations where id = $1::uuid for update) old
      where r.id = old.id and r.status = 'succeeded' and r.kind in ('customer', 'operator_recover')
-       and (old.held or old.undelivered)
+       and (old.held or old.undelivered or old.unconfirmed)
      returning old.held as erased, old.undelivered as "firstDelivery"`,
     [id]
   )

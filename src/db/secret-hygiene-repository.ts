@@ -3,26 +3,26 @@ import type { Queryable } from './pool.js'
 // Each statement locks only the rows it changes, with SKIP LOCKED: a row a rotation holds is left
 // for the next pass, so the sweep never waits on (or deadlocks with) the rotation rule.
 
-/** Nulls previous secrets whose window has passed; previous_retained_until stays as the record. */
+/** Ends retained secrets whose window has passed; the row (its window end) stays as the record. Returns their keys. */
 export async function erasePreviousSecretsPastWindow (q: Queryable, limit: number) {
   const { rows } = await q.query<{ id: string }>(
     `with due as (
-       select id from api_keys
-       where webhook_secret_previous is not null and previous_retained_until <= now()
-       order by previous_retained_until
+       select api_key_id, secret_version from retained_webhook_secrets
+       where secret is not null and retained_until <= now()
+       order by retained_until
        limit $1::int
        for update skip locked
      ), erased as (
-       update api_keys k set webhook_secret_previous = null
-       from due where k.id = due.id
-       returning k.id, k.previous_retained_until
+       update retained_webhook_secrets s set secret = null, ended_at = now(), ended_reason = 'window_passed'
+       from due where s.api_key_id = due.api_key_id and s.secret_version = due.secret_version
+       returning s.api_key_id, s.secret_version, s.retained_until
      ), audited as (
        insert into audit_events (actor_type, actor, action, api_key_id, details)
-       select 'system', 'secret-hygiene', 'webhook_secret.previous_erased', id,
-              jsonb_build_object('previousRetainedUntil', previous_retained_until)
+       select 'system', 'secret-hygiene', 'webhook_secret.previous_erased', api_key_id,
+              jsonb_build_object('previousRetainedUntil', retained_until, 'secretVersion', secret_version)
        from erased
      )
-     select id from erased`,
+     select api_key_id as id from erased`,
     [limit]
   )
   return rows.map((r) => r.id)
@@ -55,7 +55,7 @@ export async function eraseHeldSecretsOfRevokedKeys (q: Queryable, limit: number
   return rows.map((r) => r.id)
 }
 
-/** Erases both secret slots of revoked keys; the webhook URL and the windows stay for the record. */
+/** Erases every secret of revoked keys, current and retained; the webhook URL and the windows stay for the record. */
 export async function eraseRevokedKeySecrets (q: Queryable, limit: number) {
   const { rows } = await q.query<{ id: string }>(
     `with due as (
@@ -65,9 +65,12 @@ export async function eraseRevokedKeySecrets (q: Queryable, limit: number) {
        limit $1::int
        for update skip locked
      ), erased as (
-       update api_keys k set webhook_secret = null, webhook_secret_previous = null, secrets_erased_at = now()
+       update api_keys k set webhook_secret = null, secrets_erased_at = now()
        from due where k.id = due.id
        returning k.id
+     ), retained as (
+       update retained_webhook_secrets s set secret = null, ended_at = now(), ended_reason = 'key_revoked'
+       from erased where s.api_key_id = erased.id and s.secret is not null
      ), audited as (
        insert into audit_events (actor_type, actor, action, api_key_id)
        select 'system', 'secret-hygiene', 'api_key.secrets_erased', id

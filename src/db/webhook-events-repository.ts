@@ -48,19 +48,21 @@ export async function insertWebhookEvent (q: Queryable, e: NewWebhookEvent): Pro
 export interface DeliveryTarget extends WebhookEventRow {
   webhookUrl: string | null
   webhookSecret: string | null
-  /** Only while its retention window is open (Postgres time). */
-  webhookSecretPrevious: string | null
+  /** The retained secrets in their window (Postgres time), newest first, at most the bound: encrypted. */
+  retainedSecrets: string[]
 }
 
-/** An event with what its delivery needs now: the URL and the secrets in force at this moment. */
-export async function findDeliveryTarget (q: Queryable, id: string): Promise<DeliveryTarget | undefined> {
+/** An event with what its delivery needs now: the URL and the secrets in force at this moment (`maxRetained` of the retained ones). */
+export async function findDeliveryTarget (q: Queryable, id: string, maxRetained: number): Promise<DeliveryTarget | undefined> {
   const { rows } = await q.query<DeliveryTarget>({
     name: 'find-delivery-target',
     text: `select e.*, k.webhook_url as "webhookUrl", k.webhook_secret as "webhookSecret",
-            case when k.previous_retained_until > now() then k.webhook_secret_previous end as "webhookSecretPrevious"
+            array(select s.secret from retained_webhook_secrets s
+                  where s.api_key_id = k.id and s.secret is not null and s.retained_until > now()
+                  order by s.secret_version desc limit $2::int) as "retainedSecrets"
      from (select ${COLUMNS} from webhook_events where id = $1::uuid) e
      join api_keys k on k.id = e."apiKeyId"`,
-    values: [id],
+    values: [id, maxRetained],
   })
   return rows[0]
 }

@@ -92,8 +92,8 @@ export function createKeyring ({ pool, ring }: KeyringDeps) {
   const apiKeys: Table<KeyCiphertexts> = {
     name: 'api_keys',
     lock: (client, exclude, limit) => lockKeysToRewrap(client, activeKid, exclude, limit),
-    slots: (r) => [{ envelope: r.current, boundTo: aad.current(r.id) }, { envelope: r.previous, boundTo: aad.previous(r.id) }],
-    rebuild: (r, [current, previous]) => ({ id: r.id, current: current ?? null, previous: previous ?? null }),
+    slots: (r) => [{ envelope: r.current, boundTo: aad.current(r.id) }, ...r.retained.map((s) => ({ envelope: s.secret, boundTo: aad.previous(r.id) }))],
+    rebuild: (r, [current, ...retained]) => ({ id: r.id, current: current ?? null, retained: r.retained.map((s, i) => ({ version: s.version, secret: retained[i]! })) }),
     write: writeKeyCiphertexts,
   }
   const heldSecrets: Table<HeldCiphertext> = {

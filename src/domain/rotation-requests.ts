@@ -30,6 +30,8 @@ export interface RotationRequest {
   actor: string
   requestId: string
   sourceIp: string | null
+  /** An operator rollback or expire-previous naming one retained secret by its version. */
+  targetSecretVersion?: number | null
   /** State already read with the key (POST rotate's authentication), used if it was read for this Idempotency-Key. */
   prefetched?: PrefetchedRotationState
 }
@@ -39,8 +41,10 @@ export type PrefetchedRotationState = RotationRequestState & { idempotencyKey: s
 export interface RequestedRotation { rotation: RotationRow; replayed: boolean }
 
 /** What makes two requests under one idempotency key "the same request". */
-export function requestFingerprint (kind: RotationKind, reason: string | null) {
-  return createHash('sha256').update(JSON.stringify({ kind, reason })).digest('hex')
+export function requestFingerprint (kind: RotationKind, reason: string | null, targetSecretVersion: number | null = null) {
+  // A named version joins the fingerprint only when given, so requests without one keep theirs.
+  const request = targetSecretVersion === null ? { kind, reason } : { kind, reason, secretVersion: targetSecretVersion }
+  return createHash('sha256').update(JSON.stringify(request)).digest('hex')
 }
 
 export function cooldownError (gate: { retryAfterSeconds: number; lastRotationId: string | null; secretRecoverable: boolean; currentSecretDelivered: boolean }, linkBase: string) {
@@ -72,7 +76,7 @@ export function createRotationRequests ({ pool, config, enqueue, log, waiter }: 
   }
 
   async function request (req: RotationRequest, linkBase: string): Promise<RequestedRotation> {
-    const fingerprint = requestFingerprint(req.kind, req.reason)
+    const fingerprint = requestFingerprint(req.kind, req.reason, req.targetSecretVersion ?? null)
     // A lost race on the key resolves on the next pass; three passes cover a concurrent rejection.
     for (let pass = 0; pass < 3; pass++) {
       // One round trip (none if read with the key): the key's gate and the rotation its Idempotency-Key names.

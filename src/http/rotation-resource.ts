@@ -17,6 +17,7 @@ export function toRotationResource (row: RotationRow, secret: string | null = nu
     secret,
     secretHeld: row.heldSecret !== null,
     secretFirstDeliveredAt: iso(row.secretFirstDeliveredAt),
+    secretConfirmedAt: iso(row.secretConfirmedAt),
     secretAvailableUntil: iso(row.secretAvailableUntil),
     secretErasedAt: iso(row.secretErasedAt),
     secretErasedReason: row.secretErasedReason,

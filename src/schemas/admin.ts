@@ -1,9 +1,15 @@
 import { z } from 'zod'
 import { envelopeSchema, isoTime, listSchema, nullableTime } from './common.js'
-import { rotationListItemSchema } from './webhook-secret.js'
+import { rotationListItemSchema, signingSecretSchema } from './webhook-secret.js'
 
 export const operatorActionBodySchema = z.strictObject({
   reason: z.string().trim().min(1).max(500).describe('why; recorded in the audit trail'),
+})
+
+/** Rollback and expire-previous may name one retained secret (see the key's signingSecrets). */
+export const operatorTargetBodySchema = operatorActionBodySchema.extend({
+  secretVersion: z.number().int().min(0).max(2_147_483_647).optional()
+    .describe('the retained secret to act on, by version; default: rollback restores the newest confirmed one in its window, expire-previous expires them all'),
 })
 
 export const keyIdParamsSchema = z.object({ keyId: z.string() })
@@ -41,7 +47,8 @@ export const apiKeyViewSchema = z.object({
   secretVersion: z.number().int(),
   rotatedAt: nullableTime,
   previousRetainedUntil: nullableTime,
-  previousHeld: z.boolean().describe('whether a previous secret is in force (dual-signing)'),
+  previousHeld: z.boolean().describe('whether any earlier secret still signs (its window is open)'),
+  signingSecrets: z.array(signingSecretSchema).describe('every secret deliveries are signed with now, current first; rollback and expire-previous may name one by secretVersion'),
   cooldownEndsAt: nullableTime,
   createdAt: isoTime,
   expiresAt: nullableTime,

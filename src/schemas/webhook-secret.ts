@@ -14,7 +14,8 @@ const rotationFields = {
   rotatedAt: nullableTime,
   previousRetainedUntil: nullableTime,
   secretHeld: z.boolean().describe('whether the service still holds the new secret for you to fetch'),
-  secretFirstDeliveredAt: nullableTime.describe('when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it'),
+  secretFirstDeliveredAt: nullableTime.describe('when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it'),
+  secretConfirmedAt: nullableTime.describe('when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets'),
   secretAvailableUntil: nullableTime,
   secretErasedAt: nullableTime,
   secretErasedReason: z.enum(['acknowledged', 'redelivery_grace_elapsed', 'hold_expired', 'superseded_undelivered', 'key_revoked']).nullable(),
@@ -40,12 +41,20 @@ export const rotatedSecretSchema = z.object({
   rotationId: z.uuid(),
 })
 
+export const signingSecretSchema = z.object({
+  secretVersion: z.number().int(),
+  current: z.boolean(),
+  confirmed: z.boolean().describe('issued with the key, restored by a rollback, or acknowledged; otherwise only possibly delivered'),
+  retainedUntil: nullableTime.describe('when it stops signing; null for the current secret'),
+})
+
 export const webhookSecretMetadataSchema = z.object({
   secretVersion: z.number().int(),
   rotatedAt: nullableTime,
   previousRetainedUntil: nullableTime,
   cooldownEndsAt: nullableTime,
   webhookUrl: z.string().nullable(),
+  signingSecrets: z.array(signingSecretSchema).describe('every secret each delivery is signed with now, current first (never the secrets themselves); this service\'s addition'),
 })
 
 // No body at all arrives as null; an empty JSON body as undefined.

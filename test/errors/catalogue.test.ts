@@ -50,8 +50,11 @@ describe('the error catalogue', () => {
     expect(cases[1]!.then).toMatch(/rotationId.*Link/)
     expect(cases[2]!.if).toMatch(/lost it.*secretRecoverable.*false/)
     expect(cases[2]!.then).toMatch(/operator for a recovery rotation/)
-    for (const c of cases.slice(1)) expect(c.then).toMatch(/Do not rotate again/)
-    expect(cooldown.why).toMatch(/webhook_secret_previous/)
+    expect(cases[1]!.then).toMatch(/Do not rotate again/)
+    // Since issue 16 a second rotation cannot corrupt the rollback target, and the page says why.
+    expect(cases[2]!.then).toMatch(/keeps signing for its window/)
+    expect(cooldown.why).toMatch(/keeps every secret you may hold signing/)
+    expect(cooldown.why).toMatch(/newest secret you confirmed/)
     expect(cooldown.why).toMatch(/fetches it/)
     expect(cooldown.headers.map((h) => h.name)).toEqual(expect.arrayContaining(['Retry-After', 'Link', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset']))
   })

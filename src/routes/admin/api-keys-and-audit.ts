@@ -4,6 +4,7 @@ import type { Config } from '../../config/config.js'
 import { findApiKeyForOperator } from '../../db/api-keys-repository.js'
 import { listAuditEvents } from '../../db/audit-repository.js'
 import { listRotations } from '../../db/rotations-repository.js'
+import { describeSigningSet } from '../../domain/signing-set.js'
 import { AppError } from '../../errors/app-error.js'
 import { UUID_PATTERN } from '../../http/cursor.js'
 import { envelope, iso } from '../../http/envelope.js'
@@ -28,8 +29,11 @@ export const adminReadRoutes: FastifyPluginAsyncZod<AdminReadRoutesOptions> = as
     const key = UUID_PATTERN.test(keyId) ? await findApiKeyForOperator(pool, keyId, config.ROTATION_COOLDOWN_SECONDS) : undefined
     if (!key) throw new AppError('RESOURCE_NOT_FOUND', 'No such API key.')
     const recent = await listRotations(pool, key.id, { limit: 10, after: null }, config.IDEMPOTENCY_RETENTION_SECONDS)
+    const signingSecrets = await describeSigningSet(pool, { ...key, hasSecret: key.webhookUrl !== null && key.revokedAt === null })
+    const { currentConfirmed: _shownInSigningSecrets, ...view } = key
     return envelope(request, 'apiKey', {
-      ...key,
+      ...view,
+      signingSecrets,
       createdAt: key.createdAt.toISOString(),
       expiresAt: iso(key.expiresAt),
       revokedAt: iso(key.revokedAt),

@@ -11,7 +11,7 @@ import { UUID_PATTERN } from '../../http/cursor.js'
 import { envelope } from '../../http/envelope.js'
 import { toRotationResource } from '../../http/rotation-resource.js'
 import { requireOperator } from '../../plugins/operator-auth.js'
-import { keyIdParamsSchema, operatorActionBodySchema } from '../../schemas/admin.js'
+import { keyIdParamsSchema, operatorActionBodySchema, operatorTargetBodySchema } from '../../schemas/admin.js'
 import { errorResponses } from '../../schemas/common.js'
 import { rotateHeadersSchema, rotationEnvelope, rotationParamsSchema } from '../../schemas/webhook-secret.js'
 import { loadRotation, refusalError, requestActor, requestAndWait, revealForResponse } from '../webhook-secret/rotation-outcome.js'
@@ -22,10 +22,10 @@ export const ADMIN_ROTATIONS_PATH = '/v1/admin/rotations'
 const tags = ['operator']
 const security = [{ operatorToken: [] }]
 
-const ACTIONS: { path: string; kind: RotationKind; summary: string }[] = [
-  { path: 'rollback', kind: 'operator_rollback', summary: 'Roll back: current := previous within its window; the failed secret is discarded, dual-signing stops' },
-  { path: 'recover', kind: 'operator_recover', summary: 'Recovery rotation: a fresh current, previous kept and its window restarted; not blocked by the cooldown' },
-  { path: 'expire-previous', kind: 'operator_expire_previous', summary: 'Expire the previous secret now (it leaked); dual-signing stops' },
+const ACTIONS: { path: string; kind: RotationKind; summary: string; body: typeof operatorTargetBodySchema | typeof operatorActionBodySchema }[] = [
+  { path: 'rollback', kind: 'operator_rollback', body: operatorTargetBodySchema, summary: 'Roll back: current := the newest confirmed secret in its window (or the one named); the failed secret is discarded, other retained secrets keep signing' },
+  { path: 'recover', kind: 'operator_recover', body: operatorActionBodySchema, summary: 'Recovery rotation: a fresh current, the retained secrets kept (the rollback target\'s window restarted); not blocked by the cooldown' },
+  { path: 'expire-previous', kind: 'operator_expire_previous', body: operatorTargetBodySchema, summary: 'Expire every retained secret now (or the one named): it leaked; only the current secret signs' },
 ]
 
 /** SPEC 6: operator actions, run by the worker like customer rotations, each audited with its reason. */
@@ -38,14 +38,18 @@ export const operatorActionRoutes: FastifyPluginAsyncZod<OperatorActionRoutesOpt
 
   for (const action of ACTIONS) {
     app.post(`/api-keys/:keyId/webhook-secret/${action.path}`, {
-      schema: { tags, security, summary: action.summary, params: keyIdParamsSchema, headers: rotateHeadersSchema, body: operatorActionBodySchema, response: { 200: rotationEnvelope, 202: rotationEnvelope, ...errorResponses } },
+      schema: { tags, security, summary: action.summary, params: keyIdParamsSchema, headers: rotateHeadersSchema, body: action.body, response: { 200: rotationEnvelope, 202: rotationEnvelope, ...errorResponses } },
     }, async (request, reply) => {
       const { keyId } = request.params
       const key = UUID_PATTERN.test(keyId) ? await findApiKeyForOperator(pool, keyId, config.ROTATION_COOLDOWN_SECONDS) : undefined
       if (!key) throw notFound('API key')
       if (key.revokedAt !== null) throw keyRevokedError({ id: key.id, revokedAt: key.revokedAt })
       const { waited, replayed, clientGone } = await requestAndWait(rotationRequests, deps, request, reply, {
-        apiKeyId: keyId.toLowerCase(), kind: action.kind, reason: request.body.reason, actor: request.operator.name,
+        apiKeyId: keyId.toLowerCase(),
+        kind: action.kind,
+        reason: request.body.reason,
+        actor: request.operator.name,
+        targetSecretVersion: 'secretVersion' in request.body ? request.body.secretVersion ?? null : null,
       }, ADMIN_ROTATIONS_PATH)
       const meta = replayed ? { idempotent: true } : {}
       if (waited.status === 'failed' || waited.status === 'rejected') throw refusalError(waited)

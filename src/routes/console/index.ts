@@ -15,6 +15,7 @@ import { findRotation, listRotations, TERMINAL_STATUSES, type RotationKind } fro
 import { listWebhookEvents } from '../../db/webhook-events-repository.js'
 import type { HeldSecrets } from '../../domain/held-secrets.js'
 import type { RotationRequests } from '../../domain/rotation-requests.js'
+import { describeSigningSet } from '../../domain/signing-set.js'
 import { AppError } from '../../errors/app-error.js'
 import { isDependencyError } from '../../errors/dependency-errors.js'
 import { UUID_PATTERN } from '../../http/cursor.js'
@@ -29,7 +30,13 @@ const CSS = readFileSync(new URL('../../console/console.css', import.meta.url), 
 // No script at all, styles only from this origin, forms only to this origin, never framed.
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 const KINDS: Record<ConsoleAction, RotationKind> = { recover: 'operator_recover', rollback: 'operator_rollback', 'expire-previous': 'operator_expire_previous' }
-const actionForm = z.object({ reason: z.string().trim().min(1).max(500), confirm: z.literal('yes'), idempotencyKey: z.string().min(1).max(255) })
+const actionForm = z.object({
+  reason: z.string().trim().min(1).max(500),
+  confirm: z.literal('yes'),
+  idempotencyKey: z.string().min(1).max(255),
+  // An empty field names no version.
+  secretVersion: z.union([z.literal('').transform(() => undefined), z.coerce.number().int().min(0).max(2_147_483_647)]).optional(),
+})
 
 /**
  * The operator console: server-rendered pages (no script) behind a session cookie. Every form
@@ -117,15 +124,16 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleRoutesOptions> = async (ap
     const { keyId } = request.params
     const key = UUID_PATTERN.test(keyId) ? await findApiKeyForOperator(pool, keyId, config.ROTATION_COOLDOWN_SECONDS) : undefined
     if (!key) throw new AppError('RESOURCE_NOT_FOUND', 'No such API key.')
-    const [rotations, audit, events] = await Promise.all([
+    const [rotations, audit, events, signingSecrets] = await Promise.all([
       listRotations(pool, key.id, { limit: 10, after: null }, config.IDEMPOTENCY_RETENTION_SECONDS),
       listAuditEvents(pool, { apiKeyId: key.id, limit: 20, beforeId: null }),
       listWebhookEvents(pool, key.id, { limit: 10, statuses: null, after: null }),
+      describeSigningSet(pool, { ...key, hasSecret: key.webhookUrl !== null && key.revokedAt === null }),
     ])
     const done = request.query.done
     const notice = done !== undefined && done in ACTIONS ? `${ACTIONS[done as ConsoleAction].label}: done.` : done === 'acknowledged' ? 'Handed over: the held copy of the secret is erased.' : undefined
     const idempotencyKeys = { recover: randomUUID(), rollback: randomUUID(), 'expire-previous': randomUUID() }
-    return page(reply, keyPage(session(request, reply), { key, rotations: rotations.rows, audit: audit.rows, events: events.rows, idempotencyKeys, notice }))
+    return page(reply, keyPage(session(request, reply), { key, rotations: rotations.rows, audit: audit.rows, events: events.rows, idempotencyKeys, signingSecrets, notice }))
   })
 
   app.post<{ Params: { keyId: string; action: string } }>('/keys/:keyId/:action', protect, async (request, reply) => {
@@ -137,7 +145,11 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleRoutesOptions> = async (ap
     // The form's idempotency key makes a double submit replay the same action instead of running a second one.
     request.headers['idempotency-key'] = form.data.idempotencyKey
     const { waited } = await requestAndWait(rotationRequests, deps, request, reply, {
-      apiKeyId: keyId.toLowerCase(), kind: KINDS[action as ConsoleAction], reason: form.data.reason, actor: request.operator.name,
+      apiKeyId: keyId.toLowerCase(),
+      kind: KINDS[action as ConsoleAction],
+      reason: form.data.reason,
+      actor: request.operator.name,
+      targetSecretVersion: ACTIONS[action as ConsoleAction].names ? form.data.secretVersion ?? null : null,
     }, ADMIN_ROTATIONS_PATH)
     reply.removeHeader('location')
     reply.removeHeader('idempotent-replayed')

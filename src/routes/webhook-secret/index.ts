@@ -6,6 +6,7 @@ import { readWebhookSecretMetadata } from '../../db/api-keys-repository.js'
 import { listRotations } from '../../db/rotations-repository.js'
 import type { HeldSecrets } from '../../domain/held-secrets.js'
 import type { RotationRequests } from '../../domain/rotation-requests.js'
+import { describeSigningSet } from '../../domain/signing-set.js'
 import { AppError } from '../../errors/app-error.js'
 import { envelope, iso } from '../../http/envelope.js'
 import { decodeCursor, pageResponse, UUID_PATTERN } from '../../http/cursor.js'
@@ -103,12 +104,14 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
     schema: { tags, summary: 'Webhook secret metadata (never the secret)', response: { 200: metadataEnvelope, ...errorResponses } },
   }, async (request) => {
     const m = await readWebhookSecretMetadata(pool, request.apiKey.id, config.ROTATION_COOLDOWN_SECONDS)
+    const signingSecrets = await describeSigningSet(pool, { id: request.apiKey.id, secretVersion: m.secretVersion, currentConfirmed: m.currentConfirmed, hasSecret: m.webhookUrl !== null })
     return envelope(request, 'webhookSecret', {
       secretVersion: m.secretVersion,
       rotatedAt: iso(m.rotatedAt),
       previousRetainedUntil: iso(m.previousRetainedUntil),
       cooldownEndsAt: iso(m.cooldownEndsAt),
       webhookUrl: m.webhookUrl,
+      signingSecrets,
     })
   })
 }
