@@ -1,7 +1,8 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 
-export interface Delivery { signature: string; body: string }
+/** One delivery attempt as it arrived (`at`: the harness's clock, after it was signed). */
+export interface Delivery { signature: string; body: string; at: number }
 export interface ReceivedEvent { type: string; rotationId: string | null; apiKeyId: string; deliveries: Delivery[] }
 
 /** The customers' webhook endpoint: records every delivery by event id, and answers 200. */
@@ -15,7 +16,7 @@ export async function startReceiver () {
       try {
         const parsed = JSON.parse(body) as { id: string; type: string; data: { apiKeyId: string; rotationId?: string } }
         const event = events.get(parsed.id) ?? { type: parsed.type, rotationId: parsed.data.rotationId ?? null, apiKeyId: parsed.data.apiKeyId, deliveries: [] }
-        event.deliveries.push({ signature: String(req.headers['x-kash-signature'] ?? ''), body })
+        event.deliveries.push({ signature: String(req.headers['x-kash-signature'] ?? ''), body, at: Date.now() })
         events.set(parsed.id, event)
         res.writeHead(200).end('ok')
       } catch {

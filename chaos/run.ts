@@ -19,6 +19,7 @@ import { ledger } from './ledger.js'
 import { runIntent, type ClientKey, type Intent, type ResponseRecord } from './client.js'
 import { serviceProcess, type UnexpectedExit } from './processes.js'
 import { startReceiver } from './receiver.js'
+import { startResettingProxy, type LostAnswer } from './resetting-proxy.js'
 
 const { values } = parseArgs({ options: { short: { type: 'boolean', default: false } } })
 const PLAN = values.short ? { keys: 6, kills: 20 } : { keys: 16, kills: 210 }
@@ -70,6 +71,14 @@ const env: Record<string, string> = {
 const api = `http://127.0.0.1:${apiPort}`
 
 const receiver = await startReceiver()
+// Some intents go through a proxy that loses every answer after the service wrote it; what the
+// service answered there is recorded all the same.
+const responses: ResponseRecord[] = []
+const lostAnswers: LostAnswer[] = []
+const proxy = await startResettingProxy(api, (a) => {
+  lostAnswers.push(a)
+  responses.push({ at: a.at, status: a.status, code: a.code })
+})
 const log = createLogger('silent')
 const pool = createPool(postgres.url(), log, { max: 4 })
 const box = createSecretBox(parseEnv({ SECRET_ENCRYPTION_KEYS: ENCRYPTION_KEYS }).SECRET_ENCRYPTION_KEYS!)
@@ -77,13 +86,14 @@ const keys: ClientKey[] = []
 for (let i = 0; i < PLAN.keys; i++) {
   const issued = await issueApiKey(pool, { pepper: PEPPER, secretBox: box },
     { ownerId: `chaos-${i}`, env: 'test', scopes: ['webhooks:manage'], webhookUrl: receiver.url }, { actorType: 'system', actor: 'chaos' })
-  keys.push({ apiKey: issued.apiKey, apiKeyId: issued.apiKeyId, lastSecret: issued.webhookSecret! })
+  keys.push({ apiKey: issued.apiKey, apiKeyId: issued.apiKeyId, lastSecret: issued.webhookSecret!, held: [{ secret: issued.webhookSecret!, rotationId: null, since: 0, how: 'issued' }] })
 }
 
 const unexpected: UnexpectedExit[] = []
 async function teardown () {
   await Promise.allSettled([apiProcess, ...workers].map((p) => p.stop()))
   await receiver.close()
+  await proxy.close()
   await pool.end().catch(() => {})
   await redis.stop()
   await postgres.stop().catch(() => {})
@@ -97,17 +107,33 @@ const apiProcess = serviceProcess('api', 'api', env, unexpected)
 const workers = [serviceProcess('worker-1', 'worker', env, unexpected), serviceProcess('worker-2', 'worker', env, unexpected)]
 for (const p of [apiProcess, ...workers]) p.start()
 await Promise.all([apiProcess, ...workers].map((p) => p.ready()))
-say(`Postgres :${postgres.port}, Redis :${redis.port}, API ${api}, 2 workers, ${PLAN.keys} keys, receiver ${receiver.url}`)
+say(`Postgres :${postgres.port}, Redis :${redis.port}, API ${api}, 2 workers, ${PLAN.keys} keys, receiver ${receiver.url}, resetting proxy ${proxy.url}`)
 
-// The load: each key's client runs one intent at a time, waits for its rotation's event, then goes again.
-const responses: ResponseRecord[] = []
+// The load: each key's client runs one intent at a time, waits for its rotation's event, then goes
+// again. Once the load stops, a client whose key's current secret is not the last one it received
+// (its answers were lost after they were written, or a rotation it gave up on ran later) calls
+// again directly once that rotation finished, so the stale-client check compares the key with the
+// last secret its client received.
 const intents: Intent[] = []
 const load = { running: true }
 const hardStop = Date.now() + 30 * 60_000
+const lastReceived = new Map<string, string>() // key id → rotation id of the last 200 its client read
+async function currentIsLastReceived (key: ClientKey) {
+  for (;;) {
+    const { rows: [k] } = await pool.query<{ current: string | null; open: boolean }>(
+      `select current_secret_rotation_id as current,
+              exists (select 1 from webhook_secret_rotations where api_key_id = $1 and status in ('queued', 'processing')) as open
+       from api_keys where id = $1`, [key.apiKeyId]).catch(() => ({ rows: [] }))
+    if (k && !k.open) return k.current === (lastReceived.get(key.apiKeyId) ?? null)
+    if (Date.now() > hardStop) return true
+    await sleep(250)
+  }
+}
 const clients = keys.map(async (key) => {
-  while (load.running) {
-    const intent = await runIntent(api, key, responses, { giveUpAt: hardStop })
+  while (load.running || !(await currentIsLastReceived(key))) {
+    const intent = await runIntent(api, key, responses, { giveUpAt: hardStop, proxy, lostAnswers, ...(load.running ? {} : { lossy: false }) })
     intents.push(intent)
+    if (intent.final?.status === 200) lastReceived.set(key.apiKeyId, [...intent.rotationIds][0]!)
     const rotationId = [...intent.rotationIds][0]
     if (rotationId) await waitFor(() => receiver.byRotation(rotationId) !== undefined, 20_000)
     await sleep(1000 + Math.random() * 500)
@@ -162,7 +188,7 @@ for (;;) {
   await sleep(250)
 }
 
-const figures = await ledger({ api, pool, keys, intents, responses, receiver, outages, unexpected })
+const figures = await ledger({ api, pool, keys, intents, responses, receiver, outages, unexpected, signingSecretsMax: parseEnv(env).SIGNING_SECRETS_MAX })
 say(`settled; the ledger (${kills} worker SIGKILLs, ${outages.map((o) => `${o.what} down ${((o.to - o.from) / 1000).toFixed(1)} s`).join(', ')}):`)
 const width = Math.max(...figures.rows.map((r) => r.label.length))
 for (const r of figures.rows) process.stdout.write(`  ${r.label.padEnd(width)}  ${String(r.value).padStart(6)}${r.must === undefined ? '' : r.value === r.must ? '  ok' : '  FAIL'}\n`)

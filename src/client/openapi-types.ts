@@ -366,8 +366,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -395,8 +397,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -530,8 +534,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -559,8 +565,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -673,8 +681,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -791,8 +801,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -820,8 +832,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -920,6 +934,15 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 cooldownEndsAt: string | null;
                                 webhookUrl: string | null;
+                                /** @description every secret each delivery is signed with now, current first (never the secrets themselves); this service's addition */
+                                signingSecrets: {
+                                    secretVersion: number;
+                                    current: boolean;
+                                    /** @description issued with the key, restored by a rollback, or acknowledged; otherwise only possibly delivered */
+                                    confirmed: boolean;
+                                    /** @description when it stops signing; null for the current secret */
+                                    retainedUntil: string | null;
+                                }[];
                             };
                             data: {
                                 secretVersion: number;
@@ -927,6 +950,15 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 cooldownEndsAt: string | null;
                                 webhookUrl: string | null;
+                                /** @description every secret each delivery is signed with now, current first (never the secrets themselves); this service's addition */
+                                signingSecrets: {
+                                    secretVersion: number;
+                                    current: boolean;
+                                    /** @description issued with the key, restored by a rollback, or acknowledged; otherwise only possibly delivered */
+                                    confirmed: boolean;
+                                    /** @description when it stops signing; null for the current secret */
+                                    retainedUntil: string | null;
+                                }[];
                             };
                             _meta: {
                                 requestId: string;
@@ -1010,7 +1042,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description both (current and, while its window is open, previous), current alone, or previous alone
+                         * @description both (current and every earlier secret still in its window), current alone, or the earlier secrets alone
                          * @default both
                          * @enum {string}
                          */
@@ -1819,7 +1851,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Roll back: current := previous within its window; the failed secret is discarded, dual-signing stops */
+        /** Roll back: current := the newest confirmed secret in its window (or the one named); the failed secret is discarded, other retained secrets keep signing */
         post: {
             parameters: {
                 query?: never;
@@ -1839,6 +1871,8 @@ export interface paths {
                     "application/json": {
                         /** @description why; recorded in the audit trail */
                         reason: string;
+                        /** @description the retained secret to act on, by version; default: rollback restores the newest confirmed one in its window, expire-previous expires them all */
+                        secretVersion?: number;
                     };
                 };
             };
@@ -1865,8 +1899,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -1894,8 +1930,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -1940,8 +1978,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -1969,8 +2009,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -2048,7 +2090,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Recovery rotation: a fresh current, previous kept and its window restarted; not blocked by the cooldown */
+        /** Recovery rotation: a fresh current, the retained secrets kept (the rollback target's window restarted); not blocked by the cooldown */
         post: {
             parameters: {
                 query?: never;
@@ -2094,8 +2136,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -2123,8 +2167,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -2169,8 +2215,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -2198,8 +2246,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -2277,7 +2327,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Expire the previous secret now (it leaked); dual-signing stops */
+        /** Expire every retained secret now (or the one named): it leaked; only the current secret signs */
         post: {
             parameters: {
                 query?: never;
@@ -2297,6 +2347,8 @@ export interface paths {
                     "application/json": {
                         /** @description why; recorded in the audit trail */
                         reason: string;
+                        /** @description the retained secret to act on, by version; default: rollback restores the newest confirmed one in its window, expire-previous expires them all */
+                        secretVersion?: number;
                     };
                 };
             };
@@ -2323,8 +2375,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -2352,8 +2406,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -2398,8 +2454,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -2427,8 +2485,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -2538,8 +2598,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -2567,8 +2629,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -2682,8 +2746,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -2711,8 +2777,10 @@ export interface paths {
                                 previousRetainedUntil: string | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
-                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                 secretFirstDeliveredAt: string | null;
+                                /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                secretConfirmedAt: string | null;
                                 secretAvailableUntil: string | null;
                                 secretErasedAt: string | null;
                                 secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -2819,8 +2887,17 @@ export interface paths {
                                 secretVersion: number;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
-                                /** @description whether a previous secret is in force (dual-signing) */
+                                /** @description whether any earlier secret still signs (its window is open) */
                                 previousHeld: boolean;
+                                /** @description every secret deliveries are signed with now, current first; rollback and expire-previous may name one by secretVersion */
+                                signingSecrets: {
+                                    secretVersion: number;
+                                    current: boolean;
+                                    /** @description issued with the key, restored by a rollback, or acknowledged; otherwise only possibly delivered */
+                                    confirmed: boolean;
+                                    /** @description when it stops signing; null for the current secret */
+                                    retainedUntil: string | null;
+                                }[];
                                 cooldownEndsAt: string | null;
                                 /** @description ISO-8601 UTC time with milliseconds */
                                 createdAt: string;
@@ -2841,8 +2918,10 @@ export interface paths {
                                     previousRetainedUntil: string | null;
                                     /** @description whether the service still holds the new secret for you to fetch */
                                     secretHeld: boolean;
-                                    /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                    /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                     secretFirstDeliveredAt: string | null;
+                                    /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                    secretConfirmedAt: string | null;
                                     secretAvailableUntil: string | null;
                                     secretErasedAt: string | null;
                                     secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;
@@ -2866,8 +2945,17 @@ export interface paths {
                                 secretVersion: number;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
-                                /** @description whether a previous secret is in force (dual-signing) */
+                                /** @description whether any earlier secret still signs (its window is open) */
                                 previousHeld: boolean;
+                                /** @description every secret deliveries are signed with now, current first; rollback and expire-previous may name one by secretVersion */
+                                signingSecrets: {
+                                    secretVersion: number;
+                                    current: boolean;
+                                    /** @description issued with the key, restored by a rollback, or acknowledged; otherwise only possibly delivered */
+                                    confirmed: boolean;
+                                    /** @description when it stops signing; null for the current secret */
+                                    retainedUntil: string | null;
+                                }[];
                                 cooldownEndsAt: string | null;
                                 /** @description ISO-8601 UTC time with milliseconds */
                                 createdAt: string;
@@ -2888,8 +2976,10 @@ export interface paths {
                                     previousRetainedUntil: string | null;
                                     /** @description whether the service still holds the new secret for you to fetch */
                                     secretHeld: boolean;
-                                    /** @description when a response carrying the secret was first completely written (or the rotation acknowledged); null: never delivered, and the next customer rotation discards it */
+                                    /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
                                     secretFirstDeliveredAt: string | null;
+                                    /** @description when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets */
+                                    secretConfirmedAt: string | null;
                                     secretAvailableUntil: string | null;
                                     secretErasedAt: string | null;
                                     secretErasedReason: ("acknowledged" | "redelivery_grace_elapsed" | "hold_expired" | "superseded_undelivered" | "key_revoked") | null;

@@ -116,14 +116,15 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
         const next = fresh(key)
         const rotated = { current: next.slot, startsCooldown: true, bumpsVersion: true, currentSource: 'this-rotation' as const }
         // The delivered rule: a current secret nobody can hold is discarded; the retained secrets
-        // stay, and the newest one's window restarts, as in a recovery.
+        // stay, and the rollback target's window restarts, as in a recovery.
         if (!current.possiblyDelivered) {
+          const target = rollbackTarget(retained)
           return {
             slots: rotated,
             held: next.secret,
             audit: 'webhook_secret.rotated',
             event: 'webhook_secret.rotated',
-            ...(retained[0] ? { restart: retained[0].secretVersion } : {}),
+            ...(target ? { restart: target.secretVersion } : {}),
             facts: { path: 'undelivered_discarded' satisfies RotationPath, discardedRotationId: key.currentSecretRotationId },
             discards: key.currentSecretRotationId!,
           }

@@ -48,7 +48,7 @@ export const webhookEventListQuerySchema = z.strictObject({
   cursor: z.string().max(200).optional(),
 })
 export const testDeliveryBodySchema = z.strictObject({
-  sign: signWithSchema.default('both').describe('both (current and, while its window is open, previous), current alone, or previous alone'),
+  sign: signWithSchema.default('both').describe('both (current and every earlier secret still in its window), current alone, or the earlier secrets alone'),
 }).nullish()
 /** The SDK sends `{}`; nothing is read from it. */
 export const redeliverBodySchema = z.strictObject({}).nullish()

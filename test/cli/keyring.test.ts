@@ -14,7 +14,7 @@ const withKeys = (ctx: TestContext, raw: string): Config => ({ ...ctx.config, SE
 const keyring = (ctx: TestContext, keys: string, argv: string[], extra: { keyringBusyWaitMs?: number } = {}) =>
   runAdminCli({ pool: ctx.pool, config: withKeys(ctx, keys), ...extra }, ['keyring', ...argv, '--json'])
 
-/** A rotated key: current, previous and a held secret, all under the test ring's key t1. */
+/** A rotated key: current, a retained secret (the one issued with the key) and a held secret, all under the test ring's key t1. */
 async function rotatedKey (ctx: TestContext) {
   const key = await ctx.createKey()
   const res = await ctx.rotate(key.apiKey, { idempotencyKey: randomUUID() })
@@ -25,10 +25,13 @@ async function rotatedKey (ctx: TestContext) {
 /** Every stored plaintext, decrypted with `keys` alone (throws if any ciphertext needs another key). */
 async function plaintexts (ctx: TestContext, keys: string) {
   const box = createSecretBox(ring(keys))
-  const { rows: apiKeys } = await ctx.pool.query('select id, webhook_secret, webhook_secret_previous from api_keys order by id')
+  const { rows: apiKeys } = await ctx.pool.query('select id, webhook_secret from api_keys order by id')
+  const { rows: retained } = await ctx.pool.query(
+    'select api_key_id, secret_version, secret from retained_webhook_secrets where secret is not null order by api_key_id, secret_version')
   const { rows: held } = await ctx.pool.query('select id, held_secret from webhook_secret_rotations where held_secret is not null order by id')
   return {
-    keys: apiKeys.map((k) => [k.id, box.decrypt(k.webhook_secret, aad.current(k.id)), k.webhook_secret_previous && box.decrypt(k.webhook_secret_previous, aad.previous(k.id))]),
+    keys: apiKeys.map((k) => [k.id, box.decrypt(k.webhook_secret, aad.current(k.id))]),
+    retained: retained.map((r) => [r.api_key_id, r.secret_version, box.decrypt(r.secret, aad.previous(r.api_key_id))]),
     held: held.map((r) => [r.id, box.decrypt(r.held_secret, aad.held(r.id))]),
   }
 }
@@ -36,13 +39,13 @@ async function plaintexts (ctx: TestContext, keys: string) {
 async function kidsInUse (ctx: TestContext) {
   const { rows } = await ctx.pool.query(
     `select distinct split_part(c, '.', 2) as kid from (
-       select webhook_secret as c from api_keys union all select webhook_secret_previous from api_keys
+       select webhook_secret as c from api_keys union all select secret from retained_webhook_secrets
        union all select held_secret from webhook_secret_rotations) s where c is not null order by 1`)
   return rows.map((r) => r.kid as string)
 }
 
 describe('admin keyring status', () => {
-  it('counts the ciphertexts of current, previous and held secrets per key id, and names the keys still in use', async () => {
+  it('counts the ciphertexts of current, retained and held secrets per key id, and names the keys still in use', async () => {
     const ctx = await buildTestContext({ databaseUrl: await createTestDatabase() })
     await rotatedKey(ctx)
     await rotatedKey(ctx)
@@ -56,7 +59,7 @@ describe('admin keyring status', () => {
       configuredKids: ['k2', 't1'],
       counts: [
         { table: 'api_keys', column: 'webhook_secret', kid: 't1', count: 3, configured: true, active: false },
-        { table: 'api_keys', column: 'webhook_secret_previous', kid: 't1', count: 2, configured: true, active: false },
+        { table: 'retained_webhook_secrets', column: 'secret', kid: 't1', count: 2, configured: true, active: false },
         { table: 'webhook_secret_rotations', column: 'held_secret', kid: 't1', count: 2, configured: true, active: false },
       ],
       notUnderActive: 7,
@@ -74,6 +77,7 @@ describe('admin keyring rewrap', () => {
     const ctx = await buildTestContext({ databaseUrl: await createTestDatabase() })
     for (let i = 0; i < 3; i++) await rotatedKey(ctx)
     const before = await plaintexts(ctx, TEST_ENCRYPTION_KEYS)
+    expect(before.retained).toHaveLength(3)
 
     const res = await keyring(ctx, `${NEW_KEY},${TEST_ENCRYPTION_KEYS}`, ['rewrap', '--batch-size', '2'])
 
@@ -142,6 +146,8 @@ describe('admin keyring rewrap', () => {
     for (const k of keys) {
       const slots = (await ctx.pool.query('select webhook_secret from api_keys where id = $1', [k.apiKeyId])).rows[0]
       expect(box.decrypt(slots.webhook_secret, aad.current(k.apiKeyId))).toBe(received.get(k.apiKeyId))
+      // Every retained secret decrypts too, and the one issued with the key (confirmed) still signs.
+      expect((await ctx.secretSlots(k.apiKeyId)).retained.map((r) => r.secret)).toContain(k.webhookSecret)
     }
     const { rows: unfinished } = await ctx.pool.query("select count(*)::int as n from webhook_secret_rotations where status in ('queued', 'processing')")
     expect(unfinished[0].n).toBe(0)

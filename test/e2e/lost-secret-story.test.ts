@@ -66,9 +66,13 @@ describe('the upstream failure story, end to end', () => {
     // 4. If the new secret misbehaves, rollback restores exactly S0, and signing with it alone.
     const rolledBack = await admin('rollback')
     expect(rolledBack.statusCode).toBe(200)
-    const { rows: [after] } = await ctx.pool.query('select webhook_secret, webhook_secret_previous from api_keys where id = $1', [key.apiKeyId])
-    expect(box.decrypt(after.webhook_secret, aad.current(key.apiKeyId))).toBe(s0)
-    expect(after.webhook_secret_previous).toBeNull()
+    // S0 was the only retained secret: restored, it leaves the signing set, so S0 alone signs (S1 and S2 discarded).
+    const after = await ctx.secretSlots(key.apiKeyId)
+    expect(after.current).toBe(s0)
+    expect(after.signing).toEqual([s0])
+    expect(after.previous).toBeNull()
+    const { rows: retained } = await ctx.pool.query('select secret_version, secret, ended_reason from retained_webhook_secrets where api_key_id = $1 order by secret_version', [key.apiKeyId])
+    expect(retained).toEqual([{ secret_version: 1, secret: null, ended_reason: 'restored' }])
     const [, , rollbackEvent] = await receiver.waitFor(3)
     expect(JSON.parse(rollbackEvent!.body).type).toBe('webhook_secret.rolled_back')
     expect(rollbackEvent!.headers['x-kash-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/)

@@ -13,43 +13,59 @@ async function rotatedKey (ctx: TestContext) {
   return { ...key, rotationId: json(res).webhookSecret.rotationId as string }
 }
 
+/** The key's retained secrets as stored, in force or ended (an ended one keeps its row as the record). */
+async function retainedRows (ctx: TestContext, keyId: string) {
+  const { rows } = await ctx.pool.query(
+    `select secret_version, secret, retained_until, ended_at, ended_reason
+     from retained_webhook_secrets where api_key_id = $1 order by secret_version`, [keyId])
+  return rows
+}
+
 async function systemAudit (ctx: TestContext, keyId: string) {
   const { rows } = await ctx.pool.query(
     "select action, rotation_id, details from audit_events where api_key_id = $1 and actor_type = 'system' order by id", [keyId])
   return rows
 }
 
-describe('secret sweeper: previous secrets', () => {
-  it('erases a previous secret once its window has passed, keeps the window end, and audits it', async () => {
+describe('secret sweeper: retained secrets', () => {
+  it('erases a retained secret once its window has passed, keeps the row with its window end, and audits it', async () => {
     const ctx = await buildTestContext({ databaseUrl, env: { PREVIOUS_SECRET_RETENTION_SECONDS: '1' } })
     const key = await rotatedKey(ctx)
-    const until = (await ctx.secretSlots(key.apiKeyId)).raw.previous_retained_until
+    // Read from the table, not the in-force view: a 1-second window may already have passed.
+    const [retained] = await retainedRows(ctx, key.apiKeyId)
+    expect(retained).toMatchObject({ secret_version: 1, ended_at: null })
+    expect(retained.secret).not.toBeNull()
 
-    const raw = await eventually(async () => {
-      const slots = await ctx.secretSlots(key.apiKeyId)
-      return slots.raw.webhook_secret_previous === null && slots.raw
+    const rows = await eventually(async () => {
+      const r = await retainedRows(ctx, key.apiKeyId)
+      return r[0].secret === null && r
     })
 
-    expect(raw.previous_retained_until).toEqual(until)
-    expect(await systemAudit(ctx, key.apiKeyId)).toContainEqual(expect.objectContaining({ action: 'webhook_secret.previous_erased' }))
+    expect(rows).toEqual([{ secret_version: 1, secret: null, retained_until: retained.retained_until, ended_at: expect.any(Date), ended_reason: 'window_passed' }])
+    const erased = (await systemAudit(ctx, key.apiKeyId)).filter((a) => a.action === 'webhook_secret.previous_erased')
+    expect(erased.map((a) => ({ ...a.details, previousRetainedUntil: new Date(a.details.previousRetainedUntil) }))).toEqual([
+      { previousRetainedUntil: retained.retained_until, secretVersion: 1 },
+    ])
+    expect((await ctx.secretSlots(key.apiKeyId)).signing).toHaveLength(1)
     const meta = json(await ctx.get(key.apiKey, '/v1/auth/api-keys/me/webhook-secret'))
     expect(meta.webhookSecret.previousRetainedUntil).toBeNull()
   })
 
-  it('leaves a previous secret inside its window alone', async () => {
+  it('leaves a retained secret inside its window alone', async () => {
     const ctx = await buildTestContext({ databaseUrl })
     const key = await rotatedKey(ctx)
     const other = await rotatedKey(ctx)
-    await ctx.pool.query("update api_keys set previous_retained_until = now() - interval '1 second' where id = $1", [other.apiKeyId])
+    await ctx.pool.query("update retained_webhook_secrets set retained_until = now() - interval '1 second' where api_key_id = $1", [other.apiKeyId])
 
-    await eventually(async () => (await ctx.secretSlots(other.apiKeyId)).raw.webhook_secret_previous === null)
+    await eventually(async () => (await retainedRows(ctx, other.apiKeyId))[0].ended_reason === 'window_passed')
 
     expect((await ctx.secretSlots(key.apiKeyId)).previous).toBe(key.webhookSecret)
+    expect((await retainedRows(ctx, key.apiKeyId))[0]).toMatchObject({ ended_at: null, ended_reason: null })
   })
 })
 
 describe('secret sweeper: revoked keys', () => {
-  it('erases both slots and the held secrets of a revoked key, keeps its webhook URL, and audits each erasure', async () => {
+  it('erases the current and retained secrets and the held secrets of a revoked key, keeps its webhook URL, and audits each erasure', async () => {
     const ctx = await buildTestContext({ databaseUrl })
     const key = await rotatedKey(ctx)
     const kept = await rotatedKey(ctx)
@@ -60,7 +76,11 @@ describe('secret sweeper: revoked keys', () => {
       const { rows: [r] } = await ctx.pool.query('select * from api_keys where id = $1', [key.apiKeyId])
       return r.secrets_erased_at !== null && r
     })
-    expect(row).toMatchObject({ webhook_secret: null, webhook_secret_previous: null, webhook_url: 'https://hooks.example.com/kash' })
+    expect(row).toMatchObject({ webhook_secret: null, webhook_url: 'https://hooks.example.com/kash' })
+    // The retained secret stops signing; its row and window end stay as the record.
+    expect(await retainedRows(ctx, key.apiKeyId)).toEqual([
+      { secret_version: 1, secret: null, retained_until: expect.any(Date), ended_at: expect.any(Date), ended_reason: 'key_revoked' },
+    ])
     const { rows: [rotation] } = await ctx.pool.query('select held_secret, secret_erased_reason from webhook_secret_rotations where id = $1', [key.rotationId])
     expect(rotation).toEqual({ held_secret: null, secret_erased_reason: 'key_revoked' })
     expect((await systemAudit(ctx, key.apiKeyId)).map((a) => [a.action, a.rotation_id, a.details.reason ?? null])).toEqual(
@@ -78,7 +98,7 @@ describe('secret sweeper: revoked keys', () => {
     expect(res.statusCode).toBe(202)
     const eventId = json(res).event.id as string
     await revokeKey(ctx.pool, key.apiKeyId, { actorType: 'operator', actor: 'test' })
-    await ctx.pool.query('update api_keys set webhook_secret = null, webhook_secret_previous = null, secrets_erased_at = now() where id = $1', [key.apiKeyId])
+    await ctx.pool.query('update api_keys set webhook_secret = null, secrets_erased_at = now() where id = $1', [key.apiKeyId])
 
     ctx.startWorker()
 

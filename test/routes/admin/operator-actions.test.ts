@@ -36,7 +36,15 @@ async function operatorRotations (ctx: TestContext, keyId: string, kind: string)
   return rows.map((r) => r.id as string)
 }
 
-/** A key rotated once by its customer: previous holds the original secret, the cooldown runs. */
+/** Every retained secret of a key as stored, in force or ended: the signing set's record. */
+async function retainedRows (ctx: TestContext, keyId: string) {
+  const { rows } = await ctx.pool.query(
+    `select secret_version, secret, rotation_id, confirmed_at, retained_since, retained_until, ended_at, ended_reason
+     from retained_webhook_secrets where api_key_id = $1 order by secret_version`, [keyId])
+  return rows
+}
+
+/** A key rotated once by its customer: the original secret is retained (previous), the cooldown runs. */
 async function rotatedKey (ctx: TestContext) {
   const key = await ctx.createKey()
   const res = await ctx.rotate(key.apiKey, { idempotencyKey: randomUUID() })
@@ -67,17 +75,19 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/rollback', () => {
     expect(after.previous).toBeNull()
     expect(after.raw.previous_retained_until).toBeNull()
     expect(after.version).toBe(before.version + 1)
-    // The failed secret is discarded: it is in neither slot.
-    expect([after.current, after.previous]).not.toContain(key.rotated)
+    // The failed secret is discarded and the restored one left the retained set: only the original signs.
+    expect(after.signing).toEqual([key.original])
+    expect(await retainedRows(ctx, key.apiKeyId)).toMatchObject([{ secret_version: 1, secret: null, ended_reason: 'restored' }])
   })
 
   it('returns 409 ROLLBACK_WINDOW_CLOSED, not NO_PREVIOUS_SECRET, and changes nothing after the sweep erased the previous secret past its window', async () => {
     const ctx = await buildTestContext({ databaseUrl, env: { PREVIOUS_SECRET_RETENTION_SECONDS: '1' } })
     const op = await createOperator(ctx, operatorName('bob'))
     const key = await rotatedKey(ctx)
-    // The 1 s window ends and the worker's sweep erases the previous secret.
-    await eventually(async () => (await ctx.secretSlots(key.apiKeyId)).raw.webhook_secret_previous === null)
+    // The 1 s window ends and the worker's sweep erases the retained secret (its row stays as the record).
+    await eventually(async () => (await retainedRows(ctx, key.apiKeyId))[0].ended_reason === 'window_passed')
     const before = await ctx.secretSlots(key.apiKeyId)
+    const retainedBefore = await retainedRows(ctx, key.apiKeyId)
 
     const res = await operatorAction(ctx, op.token, key.apiKeyId, 'rollback')
 
@@ -87,6 +97,7 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/rollback', () => {
     expect(json(res)).toMatchObject({ code: 'ROLLBACK_WINDOW_CLOSED', status: 409 })
     const after = await ctx.secretSlots(key.apiKeyId)
     expect(after.raw).toEqual(before.raw)
+    expect(await retainedRows(ctx, key.apiKeyId)).toEqual(retainedBefore)
     expect(after.current).toBe(key.rotated)
     expect(after.previous).toBeNull()
   })
@@ -116,6 +127,7 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/rollback', () => {
     expect(first.statusCode).toBe(200)
     expect(first.headers['idempotent-replayed']).toBeUndefined()
     const afterFirst = await ctx.secretSlots(key.apiKeyId)
+    const retainedAfterFirst = await retainedRows(ctx, key.apiKeyId)
 
     const replay = await operatorAction(ctx, op.token, key.apiKeyId, 'rollback', { idempotencyKey })
 
@@ -126,11 +138,12 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/rollback', () => {
     expect(json(replay).rotation).toMatchObject({ kind: 'operator_rollback', status: 'succeeded' })
     expect(await operatorRotations(ctx, key.apiKeyId, 'operator_rollback')).toEqual([json(first).rotation.id])
     expect((await ctx.secretSlots(key.apiKeyId)).raw).toEqual(afterFirst.raw)
+    expect(await retainedRows(ctx, key.apiKeyId)).toEqual(retainedAfterFirst)
   })
 })
 
 describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/recover', () => {
-  it('returns 200 with a new held secret during the customer cooldown, keeping previous and restarting its window', async () => {
+  it('returns 200 with a new held secret during the customer cooldown, keeping the retained secret and restarting its window', async () => {
     const ctx = await buildTestContext({ databaseUrl })
     const op = await createOperator(ctx, operatorName('erin'))
     const key = await rotatedKey(ctx)
@@ -151,11 +164,14 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/recover', () => {
     const after = await ctx.secretSlots(key.apiKeyId)
     expect(after.current).toBe(rotation.secret)
     expect(after.previous).toBe(key.original)
-    expect([after.current, after.previous]).not.toContain(key.rotated) // the lost secret is discarded
+    // The lost secret is discarded, not retained: the new one and the original alone sign.
+    expect(after.signing).toEqual([rotation.secret, key.original])
     expect(after.version).toBe(before.version + 1)
     const { rows: [moved] } = await ctx.pool.query(
-      'select $2::timestamptz < previous_retained_until as later from api_keys where id = $1', [key.apiKeyId, before.raw.previous_until_exact])
+      'select $2::timestamptz < retained_until as later from retained_webhook_secrets where api_key_id = $1 and secret_version = 1',
+      [key.apiKeyId, before.raw.previous_until_exact])
     expect(moved.later).toBe(true)
+    expect(after.raw.previous_until_exact).not.toBe(before.raw.previous_until_exact)
   })
 
   it('returns the held secret on GET /v1/admin/rotations/{id} until the operator acknowledges it, and never to the customer', async () => {
@@ -193,7 +209,7 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/recover', () => {
 })
 
 describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/expire-previous', () => {
-  it('returns 200 and clears previous and its window, keeping current and the version', async () => {
+  it('returns 200 and ends the retained secret (previous and its window clear), keeping current and the version', async () => {
     const ctx = await buildTestContext({ databaseUrl })
     const op = await createOperator(ctx, operatorName('grace'))
     const key = await rotatedKey(ctx)
@@ -209,8 +225,11 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/expire-previous', () =>
     expect(after.raw.webhook_secret_previous).toBeNull()
     expect(after.raw.previous_retained_until).toBeNull()
     expect(after.current).toBe(key.rotated)
+    expect(after.signing).toEqual([key.rotated])
     expect(after.raw.webhook_secret).toBe(before.raw.webhook_secret)
     expect(after.version).toBe(before.version)
+    // The expired secret's row stays as the record, with why it stopped signing.
+    expect(await retainedRows(ctx, key.apiKeyId)).toMatchObject([{ secret_version: 1, secret: null, ended_reason: 'expired_by_operator' }])
   })
 })
 
@@ -269,7 +288,10 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/{action} on a revoked k
       const op = await createOperator(ctx, operatorName('revoked'))
       const key = await rotatedKey(ctx)
       await revokeKey(ctx.pool, key.apiKeyId, { actorType: 'operator', actor: 'test' })
+      // The sweep erases a revoked key's secrets on its own schedule: let it, so the snapshot cannot move under the request.
+      await eventually(async () => (await ctx.pool.query('select secrets_erased_at from api_keys where id = $1', [key.apiKeyId])).rows[0].secrets_erased_at !== null)
       const before = await ctx.pool.query('select * from api_keys where id = $1', [key.apiKeyId])
+      const retainedBefore = await retainedRows(ctx, key.apiKeyId)
 
       const res = await operatorAction(ctx, op.token, key.apiKeyId, action)
 
@@ -280,6 +302,7 @@ describe('POST /v1/admin/api-keys/{keyId}/webhook-secret/{action} on a revoked k
       expect(await operatorRotations(ctx, key.apiKeyId, `operator_${action.replace('-', '_')}`)).toEqual([])
       const after = await ctx.pool.query('select * from api_keys where id = $1', [key.apiKeyId])
       expect(after.rows).toEqual(before.rows)
+      expect(await retainedRows(ctx, key.apiKeyId)).toEqual(retainedBefore)
     })
   }
 

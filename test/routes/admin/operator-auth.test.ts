@@ -54,11 +54,15 @@ const REFUSALS: Refusal[] = [
   },
 ]
 
+/** The key's secrets as stored: the current one and every retained secret, in force or ended, with its window. */
 async function keySnapshot (ctx: TestContext, keyId: string) {
   const { rows: [row] } = await ctx.pool.query(
-    `select webhook_secret, webhook_secret_previous, previous_retained_until, secret_rotated_at, last_rotation_id, secret_version
+    `select webhook_secret, secret_rotated_at, last_rotation_id, secret_version, current_secret_rotation_id
      from api_keys where id = $1`, [keyId])
-  return row
+  const { rows: retained } = await ctx.pool.query(
+    `select secret_version, secret, rotation_id, confirmed_at, retained_since, retained_until, ended_at, ended_reason
+     from retained_webhook_secrets where api_key_id = $1 order by secret_version`, [keyId])
+  return { ...row, retained }
 }
 
 async function rotationCount (ctx: TestContext) {
@@ -77,6 +81,8 @@ for (const route of ROUTES) {
         expect(rotated.statusCode).toBe(200)
         const rotationId = json(rotated).webhookSecret.rotationId as string
         const before = await keySnapshot(ctx, key.apiKeyId)
+        // The secret issued with the key keeps signing in its window: the snapshot covers a retained secret in force.
+        expect(before.retained).toMatchObject([{ secret_version: 1, ended_at: null }])
         const rotationsBefore = await rotationCount(ctx)
         const headers = await refusal.headers(ctx, key)
 
