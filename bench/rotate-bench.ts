@@ -1,5 +1,5 @@
 // `npm run bench`: how close rotations come to what Postgres allows, every figure a ratio to a
-// baseline measured in the same run. Options: see OPTIONS below; README "Performance".
+// baseline measured in the same run. Options: see OPTIONS below; docs/performance.md.
 import { randomUUID } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'

@@ -1,13 +1,21 @@
+import path from 'node:path'
 import { parseArgs } from 'node:util'
 import closeWithGrace from 'close-with-grace'
 import { ConfigError, configSchema, directDatabaseUrl, finalizeConfig, hasRedisTarget, parseEnv, requireExternalSecrets } from './config/config.js'
 import { createSecretBox } from './crypto/secret-box.js'
 import { migrateWhenReachable } from './db/migrate.js'
 import { issueApiKey } from './domain/api-keys.js'
-import { writeRuntime } from './embedded/data-dir.js'
+import { alreadyRunning, liveOwner, writeRuntime } from './embedded/data-dir.js'
 import { startEmbeddedRuntime, type EmbeddedRuntime } from './embedded/embedded-runtime.js'
 import { createLogger } from './logging/logger.js'
 import { startServices, type Role } from './services.js'
+import { assertCanListen, listenError } from './startup/listen-check.js'
+import { StartupError } from './startup/startup-error.js'
+
+// Signals that stop the service. npm forwards the ones it receives to its child, so a terminal's
+// Ctrl-C (sent to the whole foreground group) arrives twice: the first starts the one shutdown,
+// later ones are ignored (CLOSE_GRACE_MS still bounds it), never close-with-grace's "second signal, exit 1".
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const
 
 // .invalid never resolves (RFC 6761): the demo key's deliveries fail locally instead of reaching out.
 const QUICKSTART_WEBHOOK_URL = 'https://webhooks.example.invalid/kash'
@@ -21,7 +29,26 @@ async function main () {
   const log = createLogger(parsed.LOG_LEVEL)
   let embedded: EmbeddedRuntime | undefined
   const externalRedis = hasRedisTarget(parsed)
-  if (!parsed.DATABASE_URL || !externalRedis) {
+  const embeddedMode = !parsed.DATABASE_URL || !externalRedis
+  // A second npm start is told so, not that its port is taken.
+  if (embeddedMode && role === 'all') {
+    const owner = await liveOwner(path.resolve(parsed.DATA_DIR))
+    if (owner) throw alreadyRunning(path.resolve(parsed.DATA_DIR), owner)
+  }
+  if (role !== 'worker') await assertCanListen(parsed.PORT, parsed.HOST)
+  let stopSignal: NodeJS.Signals | undefined
+  // Set once the services run: the one shutdown.
+  const shutdown: { start?: () => void } = {}
+  function onStopSignal (signal: NodeJS.Signals) {
+    if (stopSignal) return log.debug({ signal }, 'already shutting down')
+    stopSignal = signal
+    // During start-up the embedded servers (in their own process group) are not stopped by a
+    // default signal death: start-up finishes, then the one shutdown runs.
+    if (shutdown.start) shutdown.start()
+    else log.info({ signal }, 'stop requested during start-up; stopping once started')
+  }
+  if (embeddedMode) {
+    for (const signal of STOP_SIGNALS) process.on(signal, onStopSignal)
     if (role !== 'all') throw new ConfigError(`--role ${role} runs against real servers: set DATABASE_URL and REDIS_URL (or REDIS_CLUSTER_NODES, or REDIS_SENTINELS)`)
     embedded = await startEmbeddedRuntime({ dataDir: parsed.DATA_DIR, databaseUrl: parsed.DATABASE_URL, externalRedis }, log)
   }
@@ -43,16 +70,24 @@ async function main () {
     services = await startServices(config, log, role)
   } catch (err) {
     await embedded?.stop()
-    throw err
+    throw listenError(err, config.PORT, config.HOST) ?? err
   }
-  closeWithGrace({ delay: config.CLOSE_GRACE_MS }, async ({ signal, err }) => {
+  const closer = closeWithGrace({ delay: config.CLOSE_GRACE_MS, skip: [...STOP_SIGNALS] }, async ({ err }) => {
     if (err) log.error({ err }, 'closing after an error')
-    else log.info({ signal }, 'shutting down')
+    else log.info({ signal: stopSignal }, 'shutting down')
     await services.close()
-    await embedded?.stop()
+    if (embedded) {
+      // Last, once nothing of the app uses them.
+      log.info('stopping embedded servers')
+      await embedded.stop()
+    }
     // The preload started the SDK; its last spans are flushed before close-with-grace exits.
     if (config.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined) await (await import('./tracing/tracing.js')).stopTracing(log)
+    log.info('stopped')
   })
+  shutdown.start = closer.close
+  if (!embedded) for (const signal of STOP_SIGNALS) process.on(signal, onStopSignal)
+  if (stopSignal) return closer.close()
 
   if (embedded) {
     const apiUrl = services.address ?? null
@@ -64,7 +99,7 @@ async function main () {
       '',
       `  Webhook secret rotation is running at ${apiUrl}`,
       `  Test API key (shown once): ${issued.apiKey}`,
-      `  Try: curl -s -X POST ${apiUrl}/v1/auth/api-keys/me/webhook-secret/rotate -H "X-API-Key: ${issued.apiKey}" -H "Idempotency-Key: $(uuidgen 2>/dev/null || date +%s%N)"`,
+      `  Try: curl -s -X POST ${apiUrl}/v1/auth/api-keys/me/webhook-secret/rotate -H "X-API-Key: ${issued.apiKey}" -H "Idempotency-Key: $(node -p 'crypto.randomUUID()')"`,
       `  Docs: ${apiUrl}/v1/docs   Admin CLI: npm run --silent admin -- keys list`,
       '',
     ].join('\n') + '\n')
@@ -74,7 +109,7 @@ async function main () {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof StartupError) {
     process.stderr.write(`${err.message}\n`)
   } else {
     process.stderr.write(`start-up failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)

@@ -8,6 +8,9 @@ import type { sendWebhook } from '../src/delivery/http-sender.js'
 import { deliveryJobData, type DeliveryJobData, type DeliveryJobResult } from '../src/queue/delivery-queue.js'
 import { SIGNATURE_HEADER, signPayload, standardWebhookHeaders } from '@webhook-secret-rotation/signing'
 
+/** A receiver that did not take the delivery; BullMQ retries it. Logged as 'delivery attempted', not as a fault. */
+export class DeliveryAttemptFailed extends Error {}
+
 export const USER_AGENT = 'Kash-Webhooks/1.0 (+/v1/docs)'
 
 export interface DeliverProcessorDeps {
@@ -81,7 +84,7 @@ export function createDeliverProcessor ({ pool, secretBox, config, log, send }: 
     const error = result.outcome === 'delivered' ? null : result.error
     await recordDeliveryAttempt(pool, eventId, { status, statusCode: result.statusCode, error })
     jobLog.info({ status, statusCode: result.statusCode, attempt: job.attemptsMade + 1, error }, 'delivery attempted')
-    if (status === 'retrying') throw new Error(`delivery attempt failed: ${error}`)
+    if (status === 'retrying') throw new DeliveryAttemptFailed(`delivery attempt failed: ${error}`)
     return { eventId, status }
   }
 }

@@ -16,7 +16,7 @@ import { withTimeout } from '../src/util/with-timeout.js'
 import { queueTelemetry } from '../src/tracing/queue-telemetry.js'
 import { instrumentRotationRule, instrumentSend } from '../src/metrics/instrument.js'
 import { createMetrics, type Metrics } from '../src/metrics/metrics.js'
-import { createDeliverProcessor } from './deliver-processor.js'
+import { createDeliverProcessor, DeliveryAttemptFailed } from './deliver-processor.js'
 import { startIntervalTask } from './interval-task.js'
 import { createReconciler } from './reconciler.js'
 import { createRotateProcessor } from './rotate-processor.js'
@@ -70,7 +70,12 @@ export function startWorkers ({ config, pool, connection, queues, log, afterComm
 
   for (const worker of [rotations, deliveries]) {
     worker.on('error', (err) => workerLog.warn({ err, queue: worker.name }, 'worker error'))
-    worker.on('failed', (job, err) => workerLog.warn({ err, queue: worker.name, jobId: job?.id, attemptsMade: job?.attemptsMade }, 'job attempt failed'))
+    worker.on('failed', (job, err) => {
+      const fields = { queue: worker.name, jobId: job?.id, attemptsMade: job?.attemptsMade }
+      // A receiver that failed is expected (the demo key's URL never resolves); no stack for it.
+      if (err instanceof DeliveryAttemptFailed) workerLog.debug({ ...fields, error: err.message }, 'job attempt failed')
+      else workerLog.warn({ ...fields, err }, 'job attempt failed')
+    })
   }
 
   const heldSecrets = createHeldSecrets({ pool, config, secretBox })

@@ -24,6 +24,7 @@ export async function resolveConfig (env: Record<string, string | undefined>, op
   if (!runtime || !secrets) {
     throw new ConfigError(`DATABASE_URL is not set and no embedded instance is running (no ${path.join(parsed.DATA_DIR, 'runtime.json')}). Start one with \`npm start\`, or set DATABASE_URL.`)
   }
+  if (!runtime.databaseUrl) throw new ConfigError(`The embedded instance (pid ${runtime.pid}) is still starting; try again in a few seconds.`)
   const keys = configSchema.shape.SECRET_ENCRYPTION_KEYS.parse(env.SECRET_ENCRYPTION_KEYS || secrets.secretEncryptionKeys)!
   return {
     config: finalizeConfig(parsed, {

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { StartupError } from '../startup/startup-error.js'
+import { alive } from './alive.js'
 import { isRoot, reachableByOthers } from './reachable.js'
 
 export interface EmbeddedSecrets {
@@ -11,7 +13,8 @@ export interface EmbeddedSecrets {
 }
 
 export interface RuntimeInfo {
-  databaseUrl: string
+  /** Absent while the instance is still starting (it has claimed the data dir, no servers yet). */
+  databaseUrl?: string
   /** Absent when Redis is a Cluster or behind Sentinels (the admin CLI then reads those from the environment). */
   redisUrl?: string
   apiUrl: string | null
@@ -51,8 +54,47 @@ export async function readRuntime (dataDir: string): Promise<RuntimeInfo | null>
   return text === null ? null : JSON.parse(text) as RuntimeInfo
 }
 
+/** Removes runtime.json if this process wrote it (never another instance's). */
 export async function removeRuntime (dataDir: string) {
-  await rm(path.join(dataDir, RUNTIME_FILE), { force: true })
+  const runtime = await readRuntime(dataDir).catch(() => null)
+  if (runtime?.pid === process.pid) await rm(path.join(dataDir, RUNTIME_FILE), { force: true })
+}
+
+/** The instance named in runtime.json, when that process is alive and is not this one. */
+export async function liveOwner (dataDir: string): Promise<RuntimeInfo | null> {
+  const runtime = await readRuntime(dataDir).catch(() => null)
+  return runtime && runtime.pid !== process.pid && alive(runtime.pid) ? runtime : null
+}
+
+export function alreadyRunning (dataDir: string, owner: RuntimeInfo) {
+  const where = owner.apiUrl ? ` at ${owner.apiUrl}` : ' (still starting)'
+  return new StartupError(`npm start is already running from this data dir${where}, pid ${owner.pid}, data in ${dataDir}.\n` +
+    `Use that one, stop it first (Ctrl-C in its terminal, or kill ${owner.pid}), or give this one its own DATA_DIR and PORT.`)
+}
+
+/**
+ * Takes the data dir for this process before any server starts: refuses while the instance named
+ * in runtime.json is alive (a second `npm start` must not stop the first one's Postgres nor remove
+ * its runtime.json), and otherwise writes this process' pid there. Two starts at the same moment:
+ * only one creates the file.
+ */
+export async function claimDataDir (dataDir: string) {
+  const file = path.join(dataDir, RUNTIME_FILE)
+  const info: RuntimeInfo = { apiUrl: null, pid: process.pid, startedAt: new Date().toISOString() }
+  for (;;) {
+    const owner = await liveOwner(dataDir)
+    if (owner) throw alreadyRunning(dataDir, owner)
+    // A runtime.json of a process that is gone is left by a killed run: ours replaces it.
+    const stale = await readRuntime(dataDir).catch(() => null)
+    if (stale) await rm(file, { force: true })
+    try {
+      await writeFile(file, JSON.stringify(info, null, 2), { mode: 0o600, flag: 'wx' })
+      return
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      // another start wrote it between our read and our write: look again
+    }
+  }
 }
 
 /**

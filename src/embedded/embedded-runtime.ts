@@ -1,8 +1,9 @@
 import path from 'node:path'
 import type { Logger } from 'pino'
-import { postgresDataDir, loadOrCreateSecrets, removeRuntime } from './data-dir.js'
+import { StartupError } from '../startup/startup-error.js'
+import { claimDataDir, postgresDataDir, loadOrCreateSecrets, removeRuntime } from './data-dir.js'
 import { startEmbeddedPostgres } from './postgres.js'
-import { startRedisServer } from './redis-server.js'
+import { redisServerMissing, startRedisServer } from './redis-server.js'
 
 export interface EmbeddedRuntime {
   dataDir: string
@@ -24,22 +25,29 @@ export async function startEmbeddedRuntime (
 ): Promise<EmbeddedRuntime> {
   const dataDir = path.resolve(opts.dataDir)
   const secrets = await loadOrCreateSecrets(dataDir)
+  await claimDataDir(dataDir)
   const stops: (() => Promise<void>)[] = []
   try {
+    // redis-server first: a missing binary is reported in a moment, not after Postgres' start.
+    let redisUrl: string | undefined
+    if (!opts.externalRedis) {
+      log.info('starting private redis-server')
+      const redis = await startRedisServer({ dataDir: path.join(dataDir, 'redis'), detached: true }).catch((err: unknown) => {
+        if (!redisServerMissing(err)) throw err
+        throw new StartupError('REDIS_URL is not set, so npm start runs a private redis-server, but there is no redis-server on the PATH.\n' +
+          'Install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis; no npm package ships Redis), ' +
+          'or point REDIS_URL at a Redis you run: REDIS_URL=redis://127.0.0.1:6379 npm start')
+      })
+      stops.push(redis.stop)
+      redisUrl = redis.url
+    }
     let databaseUrl = opts.databaseUrl
     if (!databaseUrl) {
       const pgDir = await postgresDataDir(dataDir)
       log.info({ dataDir: pgDir }, 'starting embedded postgres')
-      const pg = await startEmbeddedPostgres({ dataDir: pgDir, password: secrets.postgresPassword })
+      const pg = await startEmbeddedPostgres({ dataDir: pgDir, password: secrets.postgresPassword, detached: true, ownerDir: dataDir })
       stops.push(pg.stop)
       databaseUrl = pg.url()
-    }
-    let redisUrl: string | undefined
-    if (!opts.externalRedis) {
-      log.info('starting private redis-server')
-      const redis = await startRedisServer({ dataDir: path.join(dataDir, 'redis') })
-      stops.push(redis.stop)
-      redisUrl = redis.url
     }
     return {
       dataDir,
@@ -54,6 +62,7 @@ export async function startEmbeddedRuntime (
     }
   } catch (err) {
     for (const stop of stops.reverse()) await stop().catch(() => {})
+    await removeRuntime(dataDir)
     throw err
   }
 }

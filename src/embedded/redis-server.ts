@@ -1,7 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
 import { Redis } from 'ioredis'
+import { alive } from './alive.js'
 import { freePort } from './free-port.js'
+
+const PID_FILE = 'redis-server.pid'
 
 export interface RedisServerOptions {
   /** Where AOF files go; omit for a memory-only server (tests). */
@@ -10,6 +14,13 @@ export interface RedisServerOptions {
   binary?: string
   /** Appended to the defaults (tests: cluster or replica settings). */
   extraArgs?: string[]
+  /** In a process group of its own (npm start: a terminal's Ctrl-C reaches the app, which stops it last). */
+  detached?: boolean
+}
+
+/** The binary is not on the PATH (spawn's ENOENT). */
+export function redisServerMissing (err: unknown) {
+  return (err as Error).cause !== undefined && ((err as Error).cause as NodeJS.ErrnoException).code === 'ENOENT'
 }
 
 export interface RedisServerHandle {
@@ -29,19 +40,20 @@ export async function startRedisServer (opts: RedisServerOptions = {}): Promise<
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--maxmemory-policy', 'noeviction', '--protected-mode', 'yes']
   if (opts.dataDir) {
     await mkdir(opts.dataDir, { recursive: true })
-    args.push('--dir', opts.dataDir, '--appendonly', 'yes')
+    await stopStaleRedisServer(opts.dataDir)
+    args.push('--dir', opts.dataDir, '--appendonly', 'yes', '--pidfile', path.join(opts.dataDir, PID_FILE))
   } else {
     args.push('--appendonly', 'no')
   }
-  return spawnRedisServer(port, [...args, ...opts.extraArgs ?? []], opts.binary)
+  return spawnRedisServer(port, [...args, ...opts.extraArgs ?? []], opts.binary, { detached: opts.detached })
 }
 
 /**
  * Runs `redis-server` with these arguments (a config file may come first, as Sentinel needs) and
  * resolves once it answers PING on `port`.
  */
-export async function spawnRedisServer (port: number, args: string[], binary = 'redis-server'): Promise<RedisServerHandle> {
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+export async function spawnRedisServer (port: number, args: string[], binary = 'redis-server', opts: { detached?: boolean } = {}): Promise<RedisServerHandle> {
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: opts.detached ?? false })
   let output = ''
   child.stdout?.on('data', (d: Buffer) => { output = (output + d.toString()).slice(-4000) })
   child.stderr?.on('data', (d: Buffer) => { output = (output + d.toString()).slice(-4000) })
@@ -54,6 +66,21 @@ export async function spawnRedisServer (port: number, args: string[], binary = '
     throw new Error(`redis-server did not start${hint}:\n${output}`, { cause: err })
   }
   return { url, port, stop: () => stopChild(child, 'SIGTERM'), kill: () => stopChild(child, 'SIGKILL') }
+}
+
+/**
+ * A run killed without shutdown (SIGKILL) leaves its redis-server running on our AOF folder, in
+ * its own process group; a second server on the same AOF files must never start beside it.
+ * Called once the data dir is ours (its owner is gone), so one still running there is stale.
+ */
+async function stopStaleRedisServer (dataDir: string) {
+  const pid = Number((await readFile(path.join(dataDir, PID_FILE), 'utf8').catch(() => '')).trim())
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return
+  // The pid may have been reused since: only a redis-server is stopped (Linux names it in /proc).
+  const name = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => null)
+  if (name !== null && !name.startsWith('redis-server')) return
+  process.kill(pid, 'SIGTERM')
+  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100))
 }
 
 async function waitForPing (url: string, child: ChildProcess) {

@@ -219,6 +219,17 @@ export const ERROR_CATALOGUE = {
     related: ['VALIDATION_FAILED'],
     retrySafe: false,
   },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    title: 'Method not allowed',
+    area: 'platform',
+    when: 'The path exists, but not with this method (a `GET` of the rotate route, which only takes `POST`).',
+    why: 'Telling a wrong method apart from a wrong path points the caller at the one thing to change; nothing runs and nothing changes.',
+    fix: 'Send one of the methods the `Allow` header lists (the OpenAPI document at `/v1/openapi.json` has each route\'s method).',
+    headers: [{ name: 'Allow', meaning: 'The methods this path answers, e.g. `POST`.' }],
+    related: ['RESOURCE_NOT_FOUND', 'REQUEST_MALFORMED'],
+    retrySafe: false,
+  },
   VALIDATION_FAILED: {
     status: 400,
     title: 'Validation failed',

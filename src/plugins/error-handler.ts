@@ -1,4 +1,6 @@
+import { METHODS } from 'node:http'
 import fp from 'fastify-plugin'
+import FindMyWay from 'find-my-way'
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod'
 import { AppError, dependencyUnavailable } from '../errors/app-error.js'
 import { isDependencyError } from '../errors/dependency-errors.js'
@@ -58,7 +60,23 @@ export const errorHandlerPlugin = fp(async (app) => {
     return sendProblem(request, reply, new AppError('INTERNAL_ERROR', 'An unexpected error occurred. It was logged with this requestId.'))
   })
 
+  // Every route's path by method, in Fastify's own router (find-my-way), so that a path that exists
+  // under another method is told apart from one that does not exist.
+  const routes = FindMyWay()
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (routes.find(method as FindMyWay.HTTPMethod, route.url) === null) routes.on(method as FindMyWay.HTTPMethod, route.url, () => {})
+    }
+  })
+
   app.setNotFoundHandler((request, reply) => {
-    return sendProblem(request, reply, new AppError('RESOURCE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`))
+    const path = request.url.split('?')[0]!
+    const allowed = METHODS.filter((method) => routes.find(method as FindMyWay.HTTPMethod, path) !== null)
+    // A route of this method that found nothing itself (a static file that is not there) is a 404.
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
+      const allow = allowed.join(', ')
+      return sendProblem(request, reply, new AppError('METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; it answers ${allow}.`, { headers: { Allow: allow } }))
+    }
+    return sendProblem(request, reply, new AppError('RESOURCE_NOT_FOUND', `No route ${request.method} ${path}.`))
   })
 }, { name: 'error-handler' })

@@ -1,8 +1,14 @@
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile } from 'node:fs/promises'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { ROTATE_USAGE } from '../../packages/client/src/cli/webhook-secret-rotation.js'
+import { CLIENT_ERROR_CODES } from '../../packages/client/src/errors.js'
+import { freePort } from '../../src/embedded/free-port.js'
+import { ERROR_CATALOGUE } from '../../src/errors/catalogue.js'
 import { keyFingerprint, normalizeApiUrl, writeState } from '../../packages/client/src/state-file.js'
 import { startHoldingProxy } from '../fixtures/holding-proxy.js'
 import { listenOnLoopback } from '../fixtures/listen.js'
@@ -114,5 +120,52 @@ describe('webhook-secret-rotation rotate', () => {
 
     expect(await rotationsOf(ctx, key.apiKeyId)).toEqual([])
     expect(existsSync(otherKeyFile) && existsSync(otherUrlFile)).toBe(true)
+  })
+
+  it('fails at once on an API URL that refuses connections, naming it, and leaves no state behind', async () => {
+    const apiUrl = `http://127.0.0.1:${await freePort()}`
+    const stateFile = await stateFilePath()
+    const run = await runRotateCommand({ apiUrl, stateFile, apiKey: `kash_test_${'a'.repeat(32)}` })
+    expect(run.code).toBe(1)
+    const { error } = JSON.parse(run.stdout)
+    expect(error.code).toBe('API_UNREACHABLE')
+    expect(error.message).toContain(`cannot reach ${apiUrl} (ECONNREFUSED); nothing was sent`)
+    // Nothing was sent with its key: kept, the state file would refuse the corrected --api-url.
+    expect(existsSync(stateFile)).toBe(false)
+  })
+
+  it('refuses a malformed API key before the first request, without echoing it', async () => {
+    let requests = 0
+    const server = http.createServer((_req, res) => { requests++; res.writeHead(500).end() })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())))
+    const stateFile = await stateFilePath()
+    const run = await runRotateCommand({ apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, stateFile, apiKey: 'kash_test_pasted-with-a-typo' })
+    expect(run.code).toBe(1)
+    const { error } = JSON.parse(run.stdout)
+    expect(error.code).toBe('API_KEY_MALFORMED')
+    expect(run.stdout + run.stderr).not.toContain('pasted-with-a-typo')
+    expect(requests).toBe(0)
+    expect(existsSync(stateFile)).toBe(false)
+  })
+
+  it('prints only codes of the service\'s catalogue or the client\'s own, which its usage documents', async () => {
+    const sources = [
+      ...(await readdir('packages/client/src')).filter((f) => f.endsWith('.ts') && f !== 'openapi-types.ts').map((f) => join('packages/client/src', f)),
+      'packages/client/src/cli/webhook-secret-rotation.ts',
+    ]
+    const printed = new Set<string>()
+    for (const file of sources) {
+      const text = await readFile(file, 'utf8')
+      for (const m of text.matchAll(/(?:RotationClientError\(|refuse\(|code: )'([A-Z_]+)'/g)) printed.add(m[1]!)
+      for (const m of text.matchAll(/\?\? '([A-Z_]+)'/g)) printed.add(m[1]!)
+    }
+    expect(printed.size).toBeGreaterThan(5)
+    for (const code of printed) expect(code in ERROR_CATALOGUE || code in CLIENT_ERROR_CODES, code).toBe(true)
+    for (const code of Object.keys(CLIENT_ERROR_CODES)) {
+      expect(code in ERROR_CATALOGUE, `${code} is the service's`).toBe(false)
+      expect(ROTATE_USAGE).toContain(`${code}: `)
+    }
+    expect(printed).not.toContain('SERVICE_UNAVAILABLE')
   })
 })

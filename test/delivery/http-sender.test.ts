@@ -1,6 +1,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { describe, it, expect, onTestFinished } from 'vitest'
+import dns from 'node:dns'
+import { describe, it, expect, onTestFinished, vi } from 'vitest'
 import { createSafeLookup, isPublicAddress } from '../../src/delivery/address-policy.js'
 import { sendWebhook } from '../../src/delivery/http-sender.js'
 
@@ -65,6 +66,16 @@ describe('createSafeLookup', () => {
   it('refuses localhost when private addresses are not allowed', async () => {
     await expect(lookup(false, false)).rejects.toMatchObject({ code: 'EADDRNOTALLOWED', message: expect.stringMatching(/^address .+ of localhost is not allowed$/) })
     await expect(lookup(false, true)).rejects.toMatchObject({ code: 'EADDRNOTALLOWED' })
+  })
+
+  it('answers a name under .invalid (npm start\'s demo URL) ENOTFOUND at once, without asking DNS', async () => {
+    const asked = vi.spyOn(dns, 'lookup')
+    onTestFinished(() => { asked.mockRestore() })
+    for (const host of ['webhooks.example.invalid', 'EXAMPLE.INVALID.', 'invalid']) {
+      const answer = new Promise((resolve, reject) => createSafeLookup(true)(host, { all: false }, (err, address) => err ? reject(err) : resolve(address)))
+      await expect(answer).rejects.toMatchObject({ code: 'ENOTFOUND' })
+    }
+    expect(asked).not.toHaveBeenCalled()
   })
 
   it('resolves localhost in both callback shapes when private addresses are allowed', async () => {

@@ -48,6 +48,31 @@ describe('errors raised by plugins with a 4xx status', () => {
   })
 })
 
+describe('a path that exists, under another method', () => {
+  it('answers 405 METHOD_NOT_ALLOWED with Allow naming the methods it takes, and 404 for a path that does not exist', async () => {
+    const { ctx } = await listening()
+    const rotate = await ctx.app.inject({ method: 'GET', url: '/v1/auth/api-keys/me/webhook-secret/rotate' })
+    expect(rotate.statusCode).toBe(405)
+    expect(rotate.headers.allow).toBe('POST')
+    expect(rotate.headers['x-error-code']).toBe('METHOD_NOT_ALLOWED')
+    expect(rotate.headers['content-type']).toMatch(/^application\/problem\+json/)
+    expect(json(rotate)).toMatchObject({ type: '/v1/errors/METHOD_NOT_ALLOWED', status: 405, instance: '/v1/auth/api-keys/me/webhook-secret/rotate', requestId: rotate.headers['x-request-id'] })
+
+    const acknowledge = await ctx.app.inject({ method: 'DELETE', url: `${ROTATIONS_PATH}/0b9f5c3e-7d1a-4c55-9a43-2f4e8c1d6b70/acknowledge` })
+    expect(acknowledge.statusCode).toBe(405)
+    expect(acknowledge.headers.allow).toBe('POST')
+
+    const metadata = await ctx.app.inject({ method: 'POST', url: '/v1/auth/api-keys/me/webhook-secret' })
+    expect(metadata.statusCode).toBe(405)
+    expect(metadata.headers.allow).toBe('GET, HEAD')
+
+    const missing = await ctx.app.inject({ method: 'GET', url: '/v1/auth/api-keys/me/webhook-secret/rotate-now' })
+    expect(missing.statusCode).toBe(404)
+    expect(missing.headers['x-error-code']).toBe('RESOURCE_NOT_FOUND')
+    expect(missing.headers.allow).toBeUndefined()
+  })
+})
+
 describe('refusals of the router, before any route runs', () => {
   it('answers a path parameter over 100 characters 414 URI_TOO_LONG as problem+json with a request id', async () => {
     const { port } = await listening()

@@ -93,6 +93,10 @@ describe('signed webhook deliveries', () => {
     expect(receiver.received).toHaveLength(3)
     expect(new Set(receiver.received.map((r) => r.headers['x-kash-event-id']))).toEqual(new Set([id]))
     expect(new Set(receiver.received.map((r) => r.body)).size).toBe(1) // the same bytes every attempt
+    // A receiver's failure is the customer's side: one info line per attempt, no warning, no stack.
+    const lines = ctx.logs.map((l) => JSON.parse(l) as { level: number; msg: string; err?: { stack?: string } })
+    expect(lines.filter((l) => l.msg === 'delivery attempted')).toHaveLength(3)
+    expect(lines.filter((l) => l.level >= 40 || l.err?.stack !== undefined)).toEqual([])
   })
 
   it('fails a delivery answered 400 after one attempt', async () => {

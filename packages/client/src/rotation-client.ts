@@ -8,6 +8,20 @@ const ROTATE = '/v1/auth/api-keys/me/webhook-secret/rotate'
 const ROTATION = '/v1/auth/api-keys/me/webhook-secret/rotations/{id}'
 const ACKNOWLEDGE = '/v1/auth/api-keys/me/webhook-secret/rotations/{id}/acknowledge'
 const UUID_AT_END = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i
+// The service's format for X-API-Key (a key of another shape is refused before any lookup).
+const API_KEY_FORMAT = /^kash_(live|test)_[0-9A-Za-z]{32}$/
+// Connection failures that prove the request never left: no answer was lost.
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL'])
+
+/** fetch's `TypeError: fetch failed` carries the socket's error as its cause (maybe an AggregateError). */
+function notSentCode (err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown; message?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && NOT_SENT.has(e.code)) return e.code
+    // fetch never connects to ports browsers block (6000, 6667…): a wrong --api-url too.
+    if (e.message === 'bad port') return 'a port fetch refuses to use'
+  }
+  return undefined
+}
 
 export interface RotationClientOptions {
   apiUrl: string
@@ -43,7 +57,7 @@ function retryAfterMs (headers: Headers, fallbackMs: number) {
 
 function refusal (answer: Answer): RotationClientError {
   const p = (answer.body ?? {}) as Problem
-  return new RotationClientError(p.code ?? `HTTP_${answer.status}`, p.detail ?? `the service answered ${answer.status}`, {
+  return new RotationClientError(p.code ?? 'UNEXPECTED_RESPONSE', p.detail ?? `the service answered ${answer.status} without a problem code`, {
     status: answer.status,
     ...(p.rotationId ? { rotationId: p.rotationId } : {}),
     ...(answer.headers.has('retry-after') ? { retryAfterSeconds: Number(answer.headers.get('retry-after')) } : {}),
@@ -65,12 +79,21 @@ export function createRotationClient (options: RotationClientOptions) {
   const giveUpAfterMs = options.giveUpAfterMs ?? 15 * 60_000
   const client = createClient<paths>({ baseUrl: apiUrl, headers: { 'x-api-key': options.apiKey }, ...(options.fetch ? { fetch: options.fetch } : {}) })
 
+  // Whether any request may have reached the service (answered, timed out, cut off). Until one
+  // has, a refused connection means a wrong --api-url or a service that is not running: said at
+  // once instead of retried for 15 minutes, since no answer can have been lost.
+  let reached = false
+
   /** One request; undefined when no answer came (timeout, network error): the caller replays. */
   async function call (run: (signal: AbortSignal) => Promise<{ response: Response; data?: unknown; error?: unknown }>): Promise<Answer | undefined> {
     try {
       const { response, data, error } = await run(AbortSignal.timeout(requestTimeoutMs))
+      reached = true
       return { status: response.status, headers: response.headers, body: data ?? error }
-    } catch {
+    } catch (err) {
+      const code = notSentCode(err)
+      if (code === undefined) reached = true
+      else if (!reached) throw new RotationClientError('API_UNREACHABLE', `cannot reach ${apiUrl} (${code}); nothing was sent. Check --api-url, and that the service is running.`)
       return undefined
     }
   }
@@ -81,22 +104,22 @@ export function createRotationClient (options: RotationClientOptions) {
       const result = await attempt()
       if (!isWait(result)) return result
       if (Date.now() + result.retryAfterMs > deadline) {
-        throw new RotationClientError('SERVICE_UNAVAILABLE', `${what}: no answer for ${Math.round(giveUpAfterMs / 1000)} s; run again with the same state file to continue.`)
+        throw new RotationClientError('API_NO_ANSWER', `${what}: no answer for ${Math.round(giveUpAfterMs / 1000)} s; run again with the same state file to continue.`)
       }
       await sleep(result.retryAfterMs)
     }
   }
   const backoff = (n: number) => Math.min(1000 * 2 ** n, 10_000)
 
-  async function startOrResume (stateFile: string): Promise<RotationState> {
+  async function startOrResume (stateFile: string): Promise<{ state: RotationState; fresh: boolean }> {
     const existing = await readState(stateFile)
     if (existing) {
       checkStateOwner(existing, apiUrl, fingerprint, stateFile)
-      return existing
+      return { state: existing, fresh: false }
     }
     const state: RotationState = { version: 1, apiUrl, keyFingerprint: fingerprint, idempotencyKey: randomUUID(), startedAt: new Date().toISOString() }
     await writeState(stateFile, state)
-    return state
+    return { state, fresh: true }
   }
 
   /** Polls a rotation until it has a secret, or says why it never will. */
@@ -164,8 +187,16 @@ export function createRotationClient (options: RotationClientOptions) {
 
   /** Rotates (or finishes the rotation the state file records), hands the secret over, acknowledges, clears the state. */
   async function rotateSecret ({ stateFile, onSecret }: RotateSecretOptions): Promise<Omit<RotatedSecret, 'secret'>> {
-    const state = await startOrResume(stateFile)
-    const rotated = await obtain(state.idempotencyKey)
+    if (!API_KEY_FORMAT.test(options.apiKey)) {
+      throw new RotationClientError('API_KEY_MALFORMED', 'the API key must be kash_live_ or kash_test_ followed by 32 letters and digits; nothing was sent.')
+    }
+    const { state, fresh } = await startOrResume(stateFile)
+    const rotated = await obtain(state.idempotencyKey).catch(async (err: unknown) => {
+      // Nothing was sent with a key made in this run: no rotation to finish, so no state to keep
+      // (kept, it would refuse the corrected --api-url as another service's).
+      if (fresh && err instanceof RotationClientError && err.code === 'API_UNREACHABLE') await clearState(stateFile)
+      throw err
+    })
     await onSecret(rotated)
     await acknowledge(rotated.rotationId)
     await clearState(stateFile)

@@ -98,10 +98,18 @@ export function noSecretHeld (row: RotationRow) {
     { extensions: { rotationId: row.id, secretErasedAt: row.secretErasedAt?.toISOString() ?? null, secretErasedReason: row.secretErasedReason } })
 }
 
+// A rotate without an Idempotency-Key is still a rotation (the contract allows it), but its
+// answer says that it cannot be replayed: the hint is in the text a person reads, no schema changes.
+const KEYLESS_NOTE = ' This request had no Idempotency-Key, so it cannot be replayed: had this response been lost, sending it again would have started another rotation. Send an Idempotency-Key with every rotate.'
+
+const keyless = (request: FastifyRequest) => request.headers['idempotency-key'] === undefined
+
 /** Without `Prefer`, rotate never answers 202: a client that cannot read a 202 (the upstream SDK) retries this with the same key. */
-export function rotationInProgress (row: RotationRow, locationBase: string) {
+export function rotationInProgress (row: RotationRow, locationBase: string, withoutKey = false) {
   return new AppError('ROTATION_IN_PROGRESS',
-    `Rotation ${row.id} is accepted and not finished yet. Retry this request with the same Idempotency-Key (or poll the Location URL) for its secret; do not start a new rotation.`,
+    withoutKey
+      ? `Rotation ${row.id} is accepted and not finished yet. Poll the Location URL for its secret; do not send this request again: it had no Idempotency-Key, so it would start another rotation.`
+      : `Rotation ${row.id} is accepted and not finished yet. Retry this request with the same Idempotency-Key (or poll the Location URL) for its secret; do not start a new rotation.`,
     { headers: { 'retry-after': '1', location: `${locationBase}/${row.id}` }, extensions: { rotationId: row.id } })
 }
 
@@ -138,13 +146,16 @@ export async function sendRotateOutcome (
     }
     return reply.code(200).send(envelope(request, 'webhookSecret', webhookSecret, {
       ...metaOptions,
-      message: 'Webhook secret rotated. Store the new secret, then acknowledge the rotation; the previous secret stays valid until previousRetainedUntil.',
+      message: 'Webhook secret rotated. Store the new secret, then acknowledge the rotation; the previous secret stays valid until previousRetainedUntil.' +
+        (keyless(request) ? KEYLESS_NOTE : ''),
     }))
   }
-  if (!opts.asyncAsked) throw rotationInProgress(waited, opts.locationBase)
+  if (!opts.asyncAsked) throw rotationInProgress(waited, opts.locationBase, keyless(request))
   reply.header('retry-after', '1')
   return reply.code(202).send(envelope(request, 'rotation', toRotationResource(waited), {
     ...metaOptions,
-    message: 'Rotation accepted and not finished yet. Poll the Location URL (or replay this request with the same Idempotency-Key) for the new secret.',
+    message: keyless(request)
+      ? 'Rotation accepted and not finished yet. Poll the Location URL for the new secret.' + KEYLESS_NOTE
+      : 'Rotation accepted and not finished yet. Poll the Location URL (or replay this request with the same Idempotency-Key) for the new secret.',
   }))
 }

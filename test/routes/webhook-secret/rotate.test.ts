@@ -130,4 +130,23 @@ describe('POST /v1/auth/api-keys/me/webhook-secret/rotate', () => {
     expect(body.data).toEqual(body.rotation)
     expect(res.headers.location).toBe(`/v1/auth/api-keys/me/webhook-secret/rotations/${body.rotation.id}`)
   })
+
+  it('says in the answer that a rotate without an Idempotency-Key cannot be replayed, and not when it had one', async () => {
+    const ctx = await buildTestContext({ databaseUrl, env: { ROTATION_COOLDOWN_SECONDS: '1' } })
+    const key = await ctx.createKey()
+    const keyless = await ctx.rotate(key.apiKey)
+    expect(keyless.statusCode).toBe(200)
+    expect(json(keyless)._meta.message).toMatch(/had no Idempotency-Key, so it cannot be replayed/)
+
+    const other = await ctx.createKey()
+    const keyed = await ctx.rotate(other.apiKey, { idempotencyKey: randomUUID() })
+    expect(keyed.statusCode).toBe(200)
+    expect(json(keyed)._meta.message).not.toMatch(/Idempotency-Key/)
+
+    const noWorker = await buildTestContext({ databaseUrl, worker: false })
+    const queued = await noWorker.createKey()
+    const accepted = await noWorker.rotate(queued.apiKey, { prefer: 'respond-async' })
+    expect(accepted.statusCode).toBe(202)
+    expect(json(accepted)._meta.message).toMatch(/had no Idempotency-Key, so it cannot be replayed/)
+  })
 })

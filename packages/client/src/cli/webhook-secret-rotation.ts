@@ -2,7 +2,7 @@
 import { realpathSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { RotationClientError } from '../errors.js'
+import { CLIENT_ERROR_CODES, RotationClientError } from '../errors.js'
 import { createRotationClient, type RotatedSecret } from '../rotation-client.js'
 
 /** Where the command writes (the same shape as the server's admin CLI). */
@@ -18,6 +18,9 @@ finishes the same rotation and prints the same secret; it never rotates twice.
 
 exit codes: 0 rotated (secret printed, rotation acknowledged), 1 refused (error: <CODE>: <message>),
 2 bad command line
+
+<CODE> is the service's (its page: <api-url>/v1/errors/<CODE>), or one of the client's own:
+${Object.entries(CLIENT_ERROR_CODES).map(([code, meaning]) => `  ${code}: ${meaning}`).join('\n')}
 `
 
 interface RotateCommand { apiUrl: string; stateFile: string; json: boolean }
