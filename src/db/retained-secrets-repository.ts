@@ -14,19 +14,22 @@ export interface RetainedSecret {
 
 export type RetainedEndReason = 'window_passed' | 'expired_by_operator' | 'restored' | 'bound' | 'key_revoked'
 
+/** The key's retained secrets in force (its id in `keyIdSql`) as `s`, each with its rotation as `r`. */
+const IN_FORCE = (keyIdSql: string) => `from retained_webhook_secrets s left join webhook_secret_rotations r on r.id = s.rotation_id
+     where s.api_key_id = ${keyIdSql} and s.secret is not null and s.retained_until > now()`
+/** Confirmed: when it stopped being current, or since (its rotation was acknowledged later). */
+const CONFIRMED = '(s.confirmed_at is not null or r.secret_confirmed_at is not null)'
+
 /**
  * The key's retained secrets still in their window (the key id in `keyIdSql`), newest first, as
  * one JSON array, each row locked: the rotation rule holds the key row, and the sweep skips locked
- * rows, so a window cannot pass under the rule's feet. Confirmed: when it stopped being current,
- * or since (its rotation was acknowledged later).
+ * rows, so a window cannot pass under the rule's feet.
  */
 export function lockedSigningSecretsJson (keyIdSql: string) {
   return `(select coalesce(json_agg(x order by x."secretVersion" desc), '[]'::json) from (
-     select s.secret_version as "secretVersion", s.secret, s.rotation_id as "rotationId",
-            (s.confirmed_at is not null or r.secret_confirmed_at is not null) as confirmed,
+     select s.secret_version as "secretVersion", s.secret, s.rotation_id as "rotationId", ${CONFIRMED} as confirmed,
             s.retained_since as "retainedSince", s.retained_until as "retainedUntil"
-     from retained_webhook_secrets s left join webhook_secret_rotations r on r.id = s.rotation_id
-     where s.api_key_id = ${keyIdSql} and s.secret is not null and s.retained_until > now()
+     ${IN_FORCE(keyIdSql)}
      for update of s) x)`
 }
 
@@ -94,10 +97,9 @@ export interface SigningSecretView { secretVersion: number; confirmed: boolean; 
 /** The retained secrets in force, as metadata (never a secret), newest first. */
 export async function listSigningSecrets (q: Queryable, apiKeyId: string): Promise<SigningSecretView[]> {
   const { rows } = await q.query<SigningSecretView>(
-    `select s.secret_version as "secretVersion", (s.confirmed_at is not null or r.secret_confirmed_at is not null) as confirmed,
+    `select s.secret_version as "secretVersion", ${CONFIRMED} as confirmed,
             s.retained_since as "retainedSince", s.retained_until as "retainedUntil"
-     from retained_webhook_secrets s left join webhook_secret_rotations r on r.id = s.rotation_id
-     where s.api_key_id = $1::uuid and s.secret is not null and s.retained_until > now()
+     ${IN_FORCE('$1::uuid')}
      order by s.secret_version desc`,
     [apiKeyId]
   )
