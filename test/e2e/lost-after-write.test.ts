@@ -98,9 +98,11 @@ async function expirePreviousLeavesOnlyCurrent (s: Setup, formerlySigning: strin
   for (const secret of formerlySigning.filter((x) => x !== slots.current)) expect(verdicts(delivery, secret)).toEqual(NONE)
 }
 
-async function auditDetails (s: Setup, rotationId: string) {
-  const { rows: [row] } = await s.ctx.pool.query('select details from audit_events where rotation_id = $1 and action like $2', [rotationId, 'webhook_secret.%'])
-  return row.details as Record<string, unknown>
+/** The details of the audit event that recorded a rotation's change (a rotation has others: its secret delivered, erased). */
+async function auditDetails (s: Setup, rotationId: string, action: 'webhook_secret.rotated' | 'webhook_secret.rolled_back') {
+  const { rows } = await s.ctx.pool.query('select details from audit_events where rotation_id = $1 and action = $2', [rotationId, action])
+  expect(rows).toHaveLength(1)
+  return rows[0].details as Record<string, unknown>
 }
 
 describe('a response lost after the service wrote it', () => {
@@ -124,7 +126,7 @@ describe('a response lost after the service wrote it', () => {
 
     const rollback = await s.operatorAction('rollback')
     expect((await s.ctx.secretSlots(s.key.apiKeyId)).current).toBe(s.original)
-    expect(await auditDetails(s, rollback.id)).toMatchObject({ restoredConfirmed: true })
+    expect(await auditDetails(s, rollback.id, 'webhook_secret.rolled_back')).toMatchObject({ restoredConfirmed: true })
     const rolledBack = await deliveryOf(s, rollback.id)
     expect(verdicts(rolledBack, s.original)).toEqual(ALL)
     // The secret nobody confirmed still signs until its window ends; the failed newest one is gone.
@@ -186,13 +188,13 @@ describe('a response lost after the service wrote it', () => {
     const delivery = await deliveryOf(s, fourth.rotationId)
     for (const secret of [s.original, lost[1]!.secret, lost[2]!.secret, fourth.secret]) expect(verdicts(delivery, secret)).toEqual(ALL)
     expect(verdicts(delivery, lost[0]!.secret)).toEqual(NONE)
-    expect(await auditDetails(s, fourth.rotationId)).toMatchObject({ droppedSecretVersions: [2] })
+    expect(await auditDetails(s, fourth.rotationId, 'webhook_secret.rotated')).toMatchObject({ droppedSecretVersions: [2] })
     expect((await s.ctx.secretSlots(s.key.apiKeyId)).signing).toEqual([fourth.secret, lost[2]!.secret, lost[1]!.secret, s.original])
 
     // No secret here was confirmed but the original: a rollback restores it and says so.
     const rollback = await s.operatorAction('rollback')
     expect((await s.ctx.secretSlots(s.key.apiKeyId)).current).toBe(s.original)
-    expect(await auditDetails(s, rollback.id)).toMatchObject({ restoredConfirmed: true, restoredSecretVersion: 1 })
+    expect(await auditDetails(s, rollback.id, 'webhook_secret.rolled_back')).toMatchObject({ restoredConfirmed: true, restoredSecretVersion: 1 })
 
     await expirePreviousLeavesOnlyCurrent(s, [s.original, ...lost.map((l) => l.secret), fourth.secret])
   })
@@ -208,7 +210,7 @@ describe('a response lost after the service wrote it', () => {
 
     const rollback = await s.operatorAction('rollback')
     expect((await s.ctx.secretSlots(s.key.apiKeyId)).current).toBe(lost.secret)
-    expect(await auditDetails(s, rollback.id)).toMatchObject({ restoredConfirmed: false, restoredSecretVersion: 2, targetNamed: false })
+    expect(await auditDetails(s, rollback.id, 'webhook_secret.rolled_back')).toMatchObject({ restoredConfirmed: false, restoredSecretVersion: 2, targetNamed: false })
 
     // Naming a version that does not sign is refused, and changes nothing.
     const before = await s.ctx.secretSlots(s.key.apiKeyId)
