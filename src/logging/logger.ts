@@ -7,7 +7,7 @@ import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'p
 export const REDACT_PATHS = [
   'req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers.cookie',
   'headers["x-api-key"]', 'headers.authorization',
-  '*.secret', '*.webhookSecret', '*.webhook_secret', '*.webhookSecretPrevious', '*.heldSecret', '*.held_secret',
+  '*.secret', '*.webhookSecret', '*.webhook_secret', '*.retainedSecrets', '*.heldSecret', '*.held_secret',
   '*.apiKey', '*.token', '*.password', '*.pepper', '*.API_KEY_PEPPER', '*.SECRET_ENCRYPTION_KEYS',
   'secret', 'webhookSecret', 'apiKey', 'token', 'password',
 ]
