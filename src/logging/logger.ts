@@ -1,3 +1,4 @@
+import pretty from 'pino-pretty'
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino'
 
 /**
@@ -12,18 +13,17 @@ export const REDACT_PATHS = [
   'secret', 'webhookSecret', 'apiKey', 'token', 'password',
 ]
 
-export function loggerOptions (level: string): LoggerOptions {
-  return {
-    level,
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    // Pretty output only for a person at a terminal; JSON everywhere else.
-    ...(process.stdout.isTTY && level !== 'silent'
-      ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }
-      : {}),
-  }
-}
+const OPTIONS = (level: string): LoggerOptions => ({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } })
 
+/**
+ * JSON to `destination` or stdout; pretty output only for a person at a terminal. Pretty is a
+ * synchronous stream in this thread, not a worker transport: a transport could lose the last lines
+ * ("stopped") when the process exits right after writing them.
+ */
 export function createLogger (level: string, destination?: DestinationStream): Logger {
-  if (destination) return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, destination)
-  return pino(loggerOptions(level))
+  if (destination) return pino(OPTIONS(level), destination)
+  if (process.stdout.isTTY && level !== 'silent') {
+    return pino(OPTIONS(level), pretty({ translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true }))
+  }
+  return pino(OPTIONS(level))
 }
