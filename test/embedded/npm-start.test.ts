@@ -32,7 +32,7 @@ async function stopsCleanly (start: NpmStart, send: () => void) {
   await start.started()
   const runtime = await readRuntimeJson(dataDir)
   send()
-  expect(await start.exited).toBe(0)
+  expect(await start.exited, start.output).toBe(0)
   const output = start.output.replace(/\r/g, '')
   expect(output.match(/shutting down/g)).toHaveLength(1)
   expect(output).not.toMatch(/second SIG|killed by timeout|WARN|ERROR|ECONNREFUSED|\n\s+at /)
