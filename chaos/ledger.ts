@@ -15,9 +15,18 @@ export interface LedgerInput {
   unexpected: UnexpectedExit[]
   /** SIGNING_SECRETS_MAX: the current secret and the retained ones that sign each delivery. */
   signingSecretsMax: number
+  /** The load alone, then the load under faults (harness clock, ms). */
+  phases: { calm: Window; chaos: Window }
 }
+interface Window { from: number; to: number }
 
-interface Row { label: string; value: number; must?: number }
+/** A figure; `must` is the value it must have, `atLeast` its floor. */
+interface Row { label: string; value: number; must?: number; atLeast?: number }
+const holds = (r: Row) => (r.must === undefined || r.value === r.must) && (r.atLeast === undefined || r.value >= r.atLeast)
+export const verdict = (r: Row) => r.must === undefined && r.atLeast === undefined ? '' : holds(r) ? '  ok' : '  FAIL'
+
+// Under faults the service must keep at least this share of its calm throughput.
+const CHAOS_THROUGHPUT_FLOOR = 0.5
 
 // 503s are expected while Postgres is down, and for a moment after (the pools reconnect).
 const RECOVERY_MS = 5000
@@ -124,8 +133,17 @@ async function checkDeliveries (pool: pg.Pool, keys: ClientKey[], receiver: Ledg
   return { checked, missing, pastBound, markedUnwritten }
 }
 
+/** Customer rotations that succeeded within the window, per minute (Postgres' completion time). */
+async function finishedPerMinute (pool: pg.Pool, w: Window) {
+  const { rows: [r] } = await pool.query<{ n: number }>(
+    `select count(*)::int as n from webhook_secret_rotations
+     where status = 'succeeded' and kind = 'customer' and completed_at >= to_timestamp($1 / 1000.0) and completed_at < to_timestamp($2 / 1000.0)`,
+    [w.from, w.to])
+  return Math.round(r!.n / ((w.to - w.from) / 60_000))
+}
+
 /** The figures that must balance after the run, and the ones that describe it. */
-export async function ledger ({ api, pool, keys, intents, responses, receiver, outages, unexpected, signingSecretsMax }: LedgerInput) {
+export async function ledger ({ api, pool, keys, intents, responses, receiver, outages, unexpected, signingSecretsMax, phases }: LedgerInput) {
   const notes: string[] = []
   const { rows: [open] } = await pool.query<{ n: number }>("select count(*)::int as n from webhook_secret_rotations where status in ('queued', 'processing')")
   const unanswered = intents.filter((i) => i.final === null).length
@@ -166,6 +184,14 @@ export async function ledger ({ api, pool, keys, intents, responses, receiver, o
   const bad5xx = responses.filter((r) => r.status >= 500 && !(r.status === 503 && (during(r.at) || r.code === 'ROTATION_IN_PROGRESS')))
   for (const r of bad5xx.slice(0, 5)) notes.push(`5xx: ${r.status} ${r.code} at +${r.at}`)
 
+  // A rotation still in progress after the full sync wait is a stall; only an outage (and the
+  // moment its clients take to reconnect) excuses one.
+  const inAnyOutage = (at: number) => outages.some((o) => at >= o.from && at <= o.to + RECOVERY_MS)
+  const stalled = responses.filter((r) => r.code === 'ROTATION_IN_PROGRESS' && !inAnyOutage(r.at))
+  for (const r of stalled.slice(0, 5)) notes.push(`stall: 503 ROTATION_IN_PROGRESS at +${r.at - phases.calm.from} ms, outside any outage`)
+  const calmRate = await finishedPerMinute(pool, phases.calm)
+  const chaosRate = await finishedPerMinute(pool, phases.chaos)
+
   const count = (f: (i: Intent) => boolean) => intents.filter(f).length
   const heldOnly = (how: HeldSecret['how']) => keys.reduce((n, k) => n + k.held.filter((h) => h.how === how).length, 0)
   const rows: Row[] = [
@@ -188,8 +214,12 @@ export async function ledger ({ api, pool, keys, intents, responses, receiver, o
     { label: '  without an older secret the bound had dropped (SIGNING_SECRETS_MAX)', value: deliveries.pastBound },
     { label: '  without a secret recorded as never written (API killed between the write and the mark)', value: deliveries.markedUnwritten },
     { label: '5xx other than 503 while Postgres was down', value: bad5xx.length, must: 0 },
+    { label: 'sync rotates answered 503 ROTATION_IN_PROGRESS outside an outage', value: stalled.length, must: 0 },
+    { label: 'rotations finished per minute, calm', value: calmRate },
+    { label: 'rotations finished per minute, during chaos', value: chaosRate },
+    { label: `  during chaos ÷ calm, in % (at least ${CHAOS_THROUGHPUT_FLOOR * 100})`, value: calmRate === 0 ? 0 : Math.round(100 * chaosRate / calmRate), atLeast: CHAOS_THROUGHPUT_FLOOR * 100 },
     { label: 'unexpected process exits', value: unexpected.length, must: 0 },
     { label: 'other final answers (not 200/429, not all lost)', value: count((i) => i.final !== null && i.final.status !== 200 && i.final.status !== 429 && i.final.code !== ANSWERS_LOST), must: 0 },
   ]
-  return { rows, notes: notes.slice(0, 20), ok: rows.every((r) => r.must === undefined || r.value === r.must) }
+  return { rows, notes: notes.slice(0, 20), ok: rows.every(holds) }
 }

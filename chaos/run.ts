@@ -1,5 +1,8 @@
 // Many faults at once under load, then a ledger that must balance. `npm run chaos` (full: ≥ 200
 // worker kills, several minutes) or `npm run chaos -- --short` (about 20 kills; what CI runs).
+// The same load runs first in calm (no faults), then under the faults: the ledger compares the
+// rotations finished per minute in the two phases. Worker lock, stalled-check and sync-wait
+// settings are the defaults, so the run measures what a deployment gets.
 // Real embedded Postgres and redis-server, one API and two worker processes (tsx src/main.ts),
 // a receiver for the keys' webhooks. Exit 1 when any figure is not zero.
 import { chmod, mkdtemp, rm } from 'node:fs/promises'
@@ -15,14 +18,14 @@ import { freePort } from '../src/embedded/free-port.js'
 import { startEmbeddedPostgres, type PostgresHandle } from '../src/embedded/postgres.js'
 import { startRedisServer, type RedisServerHandle } from '../src/embedded/redis-server.js'
 import { createLogger } from '../src/logging/logger.js'
-import { ledger } from './ledger.js'
+import { ledger, verdict } from './ledger.js'
 import { runIntent, type ClientKey, type Intent, type ResponseRecord } from './client.js'
 import { serviceProcess, type UnexpectedExit } from './processes.js'
 import { startReceiver } from './receiver.js'
 import { startResettingProxy, type LostAnswer } from './resetting-proxy.js'
 
 const { values } = parseArgs({ options: { short: { type: 'boolean', default: false } } })
-const PLAN = values.short ? { keys: 6, kills: 20 } : { keys: 16, kills: 210 }
+const PLAN = values.short ? { keys: 6, kills: 20, calmMs: 20_000 } : { keys: 16, kills: 210, calmMs: 60_000 }
 const OUTAGE_MS = 3000
 const MIN_UPTIME_MS = 1000
 const SETTLE_TIMEOUT_MS = 120_000
@@ -55,12 +58,9 @@ const env: Record<string, string> = {
   LOG_LEVEL: 'info',
   RATE_LIMIT_PER_MINUTE: '1000000',
   ROTATION_COOLDOWN_SECONDS: '1',
-  ROTATE_WAIT_DEFAULT_MS: '3000',
-  // Short periods so a killed worker's jobs are taken over, and the run settles, in seconds.
+  // Short periods so the run settles in seconds once the load stops.
   RECONCILE_INTERVAL_MS: '500',
   RECONCILE_AFTER_MS: '1000',
-  WORKER_STALLED_INTERVAL_MS: '1000',
-  WORKER_LOCK_DURATION_MS: '3000',
   SWEEP_INTERVAL_MS: '1000',
   DELIVERY_BACKOFF_BASE_MS: '200',
   DELIVERY_BACKOFF_CAP_MS: '2000',
@@ -140,6 +140,13 @@ const clients = keys.map(async (key) => {
   }
 })
 
+// Calm: the load alone, the baseline the chaos phase is compared with.
+const calm = { from: Date.now(), to: 0 }
+say(`calm: the load without faults for ${PLAN.calmMs / 1000} s`)
+await sleep(PLAN.calmMs)
+calm.to = Date.now()
+say(`calm over, ${intents.length} intents finished; chaos starts`)
+
 // The faults: a random worker SIGKILLed every 1–1.5 s and restarted; the API, Redis and Postgres once each.
 const outages: { what: string; from: number; to: number }[] = []
 let kills = 0
@@ -175,6 +182,7 @@ while (kills < PLAN.kills) {
   }
 }
 load.running = false
+const chaos = { from: calm.to, to: Date.now() }
 say(`load stopped after ${kills} worker kills; settling`)
 await Promise.all(workers.map((w) => w.ready()))
 await Promise.all(clients)
@@ -188,10 +196,10 @@ for (;;) {
   await sleep(250)
 }
 
-const figures = await ledger({ api, pool, keys, intents, responses, receiver, outages, unexpected, signingSecretsMax: parseEnv(env).SIGNING_SECRETS_MAX })
+const figures = await ledger({ api, pool, keys, intents, responses, receiver, outages, unexpected, signingSecretsMax: parseEnv(env).SIGNING_SECRETS_MAX, phases: { calm, chaos } })
 say(`settled; the ledger (${kills} worker SIGKILLs, ${outages.map((o) => `${o.what} down ${((o.to - o.from) / 1000).toFixed(1)} s`).join(', ')}):`)
 const width = Math.max(...figures.rows.map((r) => r.label.length))
-for (const r of figures.rows) process.stdout.write(`  ${r.label.padEnd(width)}  ${String(r.value).padStart(6)}${r.must === undefined ? '' : r.value === r.must ? '  ok' : '  FAIL'}\n`)
+for (const r of figures.rows) process.stdout.write(`  ${r.label.padEnd(width)}  ${String(r.value).padStart(6)}${verdict(r)}\n`)
 for (const e of unexpected) process.stdout.write(`  unexpected exit of ${e.name} (code ${e.code}, signal ${e.signal}); last output:\n${e.lastOutput.replace(/^/gm, '    | ')}\n`)
 for (const note of figures.notes) process.stdout.write(`  ${note}\n`)
 
