@@ -20,7 +20,7 @@ export async function startServices (config: Config, log: Logger, role: Role) {
   const poolOptions = { ...databasePoolOptions(config), max: config.DATABASE_POOL_SIZE }
   const pool = createPool(config.DATABASE_URL, log, poolOptions)
   // With --role all the workers get a pool of their own: their transactions cannot take the API's
-  // connections, and the API's load shedding counts only requests waiting for a connection.
+  // connections, and the API's load shedding times only requests waiting for a connection.
   const workerPool = role === 'all' ? createPool(config.DATABASE_URL, log, poolOptions) : pool
   const redisClients: ReturnType<typeof createRedis>[] = []
   const queueSets: Queues[] = []

@@ -51,6 +51,15 @@ const hostPorts = z.string().transform((raw, ctx) => {
   return nodes
 })
 
+/** How long a request waits for a Postgres connection of its pool before it fails (src/db/pool.ts). */
+export const DATABASE_CONNECT_TIMEOUT_MS = 3000
+
+// Settings that no longer exist: refused with what replaces them, so a value an operator tuned is
+// never silently ignored.
+const REMOVED_SETTINGS: Record<string, string> = {
+  OVERLOAD_MAX_POOL_WAITING: 'removed: load shedding now measures how long requests wait for a Postgres connection, not how many wait; set OVERLOAD_MAX_POOL_WAIT_MS (milliseconds, default 1000) instead',
+}
+
 const PROXY_PRESETS = new Set(['loopback', 'linklocal', 'uniquelocal'])
 
 /**
@@ -156,8 +165,12 @@ export const configSchema = z.object({
   OPERATOR_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(1800),
   OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: ms(1000),
   OVERLOAD_MAX_HEAP_USED_BYTES: z.coerce.number().int().min(0).optional(),
-  OVERLOAD_MAX_POOL_WAITING: z.coerce.number().int().min(0).default(20),
-  OVERLOAD_CHECK_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(1000),
+  // Shed once the oldest request still waiting for a Postgres connection has waited this long: far
+  // above a burst's queueing (tens of ms), below the connect timeout (docs/production.md "Configuration").
+  OVERLOAD_MAX_POOL_WAIT_MS: ms(1000),
+  // The checks are cheap (a timestamp, a heap figure); this bounds how late shedding starts and
+  // how long it outlasts the overload.
+  OVERLOAD_CHECK_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(250),
   OVERLOAD_RETRY_AFTER_SECONDS: seconds(5),
   ...tracingShape,
 }).superRefine((env, ctx) => {
@@ -172,6 +185,9 @@ export const configSchema = z.object({
   }
   if (env.DATABASE_LOCK_TIMEOUT_MS >= env.DATABASE_STATEMENT_TIMEOUT_MS) {
     ctx.addIssue({ code: 'custom', path: ['DATABASE_LOCK_TIMEOUT_MS'], message: 'must be shorter than DATABASE_STATEMENT_TIMEOUT_MS (a lock wait should fail fast and say so)' })
+  }
+  if (env.OVERLOAD_MAX_POOL_WAIT_MS >= DATABASE_CONNECT_TIMEOUT_MS) {
+    ctx.addIssue({ code: 'custom', path: ['OVERLOAD_MAX_POOL_WAIT_MS'], message: `must be below ${DATABASE_CONNECT_TIMEOUT_MS} ms, the wait after which a request fails for want of a connection (it would never shed); 0 turns the check off` })
   }
   const chosen = (['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const).filter((k) => env[k] !== undefined)
   if (chosen.length > 1) {
@@ -200,6 +216,8 @@ export class ConfigError extends Error {}
 
 /** Parses the environment once; a bad value stops start-up with a message naming it. */
 export function parseEnv (env: Record<string, string | undefined>) {
+  const removed = Object.keys(REMOVED_SETTINGS).filter((name) => env[name] !== undefined && env[name] !== '')
+  if (removed.length > 0) throw new ConfigError(`invalid configuration:\n${removed.map((name) => `  ${name}: ${REMOVED_SETTINGS[name]}`).join('\n')}`)
   return parseWith(configSchema, readFileVariables(env))
 }
 

@@ -1,6 +1,7 @@
+import { performance } from 'node:perf_hooks'
 import pg from 'pg'
 import type { Logger } from 'pino'
-import { parseEnv, type Config } from '../config/config.js'
+import { DATABASE_CONNECT_TIMEOUT_MS, parseEnv, type Config } from '../config/config.js'
 
 export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>
 
@@ -67,7 +68,7 @@ export function createPool (connectionString: string, log: Logger, options: pg.P
   const pool = new pg.Pool({
     connectionString,
     max: 10,
-    connectionTimeoutMillis: 3000,
+    connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS,
     idleTimeoutMillis: 30000,
     ...databasePoolOptions(DEFAULT_SETTINGS),
     ...options,
@@ -81,7 +82,57 @@ export function createPool (connectionString: string, log: Logger, options: pg.P
   })
   // The idle client's error is re-emitted here; its own listener above already logged it.
   pool.on('error', () => {})
+  connectionWaits(pool)
   return pool
+}
+
+/** How long a pool's callers wait for a connection (pg.Pool only counts them). */
+export interface ConnectionWaits {
+  /** Milliseconds the longest-waiting caller still without a connection has waited; 0 when none waits. */
+  oldestMs (): number
+  /** Calls `observer` with each caller's wait in seconds once it has a connection or gave up; returns the unsubscribe. */
+  observe (observer: (seconds: number) => void): () => void
+}
+
+const trackedPools = new WeakMap<pg.Pool, ConnectionWaits>()
+
+/**
+ * Times every acquisition of one of the pool's connections, from the call to the connection (or
+ * the error), pool.query's included: pg-pool's query goes through `this.connect`. The pool is
+ * instrumented once, by createPool or by the first caller for a pool made elsewhere.
+ */
+export function connectionWaits (pool: pg.Pool): ConnectionWaits {
+  const known = trackedPools.get(pool)
+  if (known) return known
+  // Insertion order is start order, so the first entry is the oldest acquisition still pending.
+  const pending = new Set<{ since: number }>()
+  const observers = new Set<(seconds: number) => void>()
+  // pg's connect has a promise form and a callback form (pool.query's); both are timed.
+  type Callback = (err: Error | undefined, client: pg.PoolClient | undefined, done: unknown) => void
+  const connect = pool.connect as unknown as (this: pg.Pool, callback?: Callback) => Promise<pg.PoolClient> | undefined
+  pool.connect = function timedConnect (this: pg.Pool, callback?: Callback) {
+    const entry = { since: performance.now() }
+    pending.add(entry)
+    const settle = () => {
+      if (!pending.delete(entry)) return
+      const seconds = (performance.now() - entry.since) / 1000
+      for (const observer of observers) observer(seconds)
+    }
+    if (callback) return connect.call(this, (err, client, done) => { settle(); callback(err, client, done) })
+    return connect.call(this)!.finally(settle)
+  } as unknown as pg.Pool['connect']
+  const waits: ConnectionWaits = {
+    oldestMs () {
+      const oldest = pending.values().next()
+      return oldest.done ? 0 : performance.now() - oldest.value.since
+    },
+    observe (observer) {
+      observers.add(observer)
+      return () => { observers.delete(observer) }
+    },
+  }
+  trackedPools.set(pool, waits)
+  return waits
 }
 
 /** BEGIN … COMMIT, ROLLBACK on any throw, and the client always goes back to the pool. */

@@ -534,7 +534,7 @@ export const ERROR_CATALOGUE = {
     status: 503,
     title: 'Service overloaded',
     area: 'platform',
-    when: 'The API is shedding load: its event loop is delayed, its heap is nearly full, or too many requests wait for a database connection. The request was refused before it was read, so nothing was changed.',
+    when: 'The API is shedding load: its event loop is delayed, its heap is nearly full, or requests have waited too long for a database connection. The request was refused before it was read, so nothing was changed.',
     why: 'A refusal at once, before any work, keeps an overloaded service answering instead of timing out for everyone; `/v1/ready` answers the same so a load balancer sends traffic elsewhere meanwhile.',
     fix: 'Retry after `Retry-After` seconds with the same `Idempotency-Key`: the refused request recorded nothing, and a replay never starts a second rotation.',
     headers: [{ name: 'Retry-After', meaning: 'Seconds to wait before retrying.' }],

@@ -20,6 +20,12 @@ export function createMetrics () {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
+    dbConnectionWait: new Histogram({
+      name: `${PREFIX}db_connection_wait_seconds`,
+      help: 'How long the API waited for a connection of its Postgres pool, per acquisition (what OVERLOAD_MAX_POOL_WAIT_MS sheds on)',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
     rotations: new Counter({
       name: `${PREFIX}rotations_total`,
       help: 'Rotations finished by the worker, by kind and outcome (succeeded, rejected, failed)',

@@ -95,3 +95,16 @@ describe('database and worker-lock settings that only make sense together', () =
     expect(parseEnv({ DATABASE_URL: url, DATABASE_DIRECT_URL: url.replace('6432', '5432'), DATABASE_POOLER: 'transaction' }).DATABASE_POOLER).toBe('transaction')
   })
 })
+
+describe('load-shedding settings', () => {
+  it('refuse the removed OVERLOAD_MAX_POOL_WAITING, naming the setting that replaced it', () => {
+    expect(() => parseEnv({ OVERLOAD_MAX_POOL_WAITING: '20' })).toThrow(ConfigError)
+    expect(() => parseEnv({ OVERLOAD_MAX_POOL_WAITING: '20' })).toThrow(/OVERLOAD_MAX_POOL_WAITING: removed: .* set OVERLOAD_MAX_POOL_WAIT_MS/)
+  })
+
+  it('refuse a pool wait the connect timeout would always cut short, and take 0 (off) or a shorter one', () => {
+    expect(() => parseEnv({ OVERLOAD_MAX_POOL_WAIT_MS: '3000' })).toThrow(/OVERLOAD_MAX_POOL_WAIT_MS: must be below 3000 ms/)
+    expect(parseEnv({ OVERLOAD_MAX_POOL_WAIT_MS: '0' }).OVERLOAD_MAX_POOL_WAIT_MS).toBe(0)
+    expect(parseEnv({ OVERLOAD_MAX_POOL_WAIT_MS: '2000' }).OVERLOAD_MAX_POOL_WAIT_MS).toBe(2000)
+  })
+})
