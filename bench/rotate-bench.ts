@@ -6,8 +6,8 @@ import path from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import pg from 'pg'
 import { deliveryThroughput } from './lib/deliveries.js'
-import { padTables, seedKeys, startInfra } from './lib/infra.js'
-import { asyncRotations, baselineF, baselineT, cycle, deliveriesSettled, rotateItem, warmUp, type PhaseOptions } from './lib/phases.js'
+import { padTables, seedKeys, startInfra, type BenchKey } from './lib/infra.js'
+import { asyncRotations, baselineF, baselineN, baselineT, cycle, deliveriesSettled, rotateItem, warmUp, type PhaseOptions } from './lib/phases.js'
 import { figure, machine, printTable, type Figure } from './lib/report.js'
 import { runLoad } from './lib/load-client.js'
 import { startReceiver } from './lib/receiver.js'
@@ -75,30 +75,48 @@ async function benchDatabase (serverUrl: string | undefined) {
 
 // Each baseline runs right before the figures compared with it, so a machine whose load changes
 // during the run (shared CI runners) skews both alike. T bounds what Postgres allows a rotation,
-// F what an authenticated read can answer.
+// N is what a user would build instead of this service, F what an authenticated read can answer.
+// T and N each rotate keys of their own, again and again (they have no cooldown).
 const tKeys = await keys(Math.max(200, o.concurrency * 8))
+const nKeys = await keys(Math.max(200, o.concurrency * 8))
 const fKeys = await keys(2000)
-const measureT = () => baselineT(infra.databaseUrl, tKeys.map((k) => k.id), { ...o, expected: 20_000 * o.durationMs / 1000 })
-const measureF = () => baselineF({ DATABASE_URL: infra.databaseUrl, API_KEY_PEPPER: infra.pepper }, fKeys, { ...o, expected: 30_000 * o.durationMs / 1000 })
-const perKeyBudget = (rate: number) => rate * 1.5 * o.durationMs / 1000 + 2 * o.concurrency
+const baselineEnv = { DATABASE_URL: infra.databaseUrl, API_KEY_PEPPER: infra.pepper, SECRET_ENCRYPTION_KEYS: infra.encryptionKeys }
+const measureT = (rate?: number) => baselineT(infra.databaseUrl, tKeys.map((k) => k.id), { ...o, rate, expected: (rate ?? 20_000) * o.durationMs / 1000 })
+const measureN = (rate?: number) => baselineN(baselineEnv, nKeys, { ...o, rate, expected: (rate ?? 20_000) * o.durationMs / 1000 })
+const measureF = (p: PhaseOptions) => baselineF(baselineEnv, fKeys, { ...p, expected: 30_000 * p.durationMs / 1000 })
+const perKeyBudget = (rate: number, p: PhaseOptions = o) => rate * 1.5 * p.durationMs / 1000 + 2 * p.concurrency
+// Bursts of keep-alive clients on refusals and replays, a couple of seconds each.
+const BURSTS = [64, 256]
+const burstMs = Math.min(o.durationMs, 2000)
 
-interface LatencyRun { syncOpen: RunStats; tOpen: RunStats; f: RunStats; refusals: RunStats; replays: RunStats; rate: number }
+interface Rotated { key: BenchKey; idem: string }
+interface Answers { f: RunStats; refusals: RunStats; replays: RunStats }
+interface LatencyRun extends Answers { syncOpen: RunStats; tOpen: RunStats; nOpen: RunStats; rate: number }
 
-/** Sync open loop at `rate` (with T's open loop at the same rate), then F, refusals and replays on the keys it rotated. */
-async function latencies (origin: string, rate: number): Promise<LatencyRun> {
+/** F, then cooldown refusals (a new Idempotency-Key) and replays (the finished one) on `rotated`, each at `p`'s concurrency. */
+async function refusalsAndReplays (origin: string, rotated: Rotated[], p: PhaseOptions): Promise<Answers> {
+  const f = await measureF(p)
+  const expected = perKeyBudget(f.perSecond, p)
+  const refusals = await runLoad({ kind: 'http', origin, items: cycle(rotated, expected).map((s) => rotateItem(s.key, randomUUID(), false)), ...p })
+  const replays = await runLoad({ kind: 'http', origin, items: cycle(rotated, expected).map((s) => rotateItem(s.key, s.idem, false)), ...p })
+  return { f, refusals, replays }
+}
+
+/**
+ * Sync open loop at `rate` (with T's and N's open loops at the same rate), then F, refusals and
+ * replays on the keys it rotated; those keys too, for the bursts.
+ */
+async function latencies (origin: string, rate: number): Promise<{ run: LatencyRun; rotated: Rotated[] }> {
   const openKeys = await keys(rate * o.durationMs / 1000 + 1)
   const syncItems = openKeys.map((k) => ({ key: k, idem: randomUUID() }))
-  log(`sync open loop at ${rate.toFixed(0)}/s, and T at that rate`)
+  log(`sync open loop at ${rate.toFixed(0)}/s, and T and N at that rate`)
   const syncOpen = await runLoad({ kind: 'http', origin, items: syncItems.map((s) => rotateItem(s.key, s.idem, false)), ...o, rate })
-  const tOpen = await baselineT(infra.databaseUrl, tKeys.map((k) => k.id), { ...o, rate, expected: rate * o.durationMs / 1000 })
+  const tOpen = await measureT(rate)
+  const nOpen = await measureN(rate)
   log('F, refusals, replays')
-  const f = await measureF()
-  const expected = perKeyBudget(f.perSecond)
   // Only the keys the open loop rotated (it sends floor(rate × duration) requests).
   syncItems.splice(syncOpen.count)
-  const refusals = await runLoad({ kind: 'http', origin, items: cycle(syncItems, expected).map((s) => rotateItem(s.key, randomUUID(), false)), ...o })
-  const replays = await runLoad({ kind: 'http', origin, items: cycle(syncItems, expected).map((s) => rotateItem(s.key, s.idem, false)), ...o })
-  return { syncOpen, tOpen, f, refusals, replays, rate }
+  return { run: { syncOpen, tOpen, nOpen, ...await refusalsAndReplays(origin, syncItems, o), rate }, rotated: syncItems }
 }
 
 const before: Record<string, LatencyRun> = {}
@@ -107,24 +125,39 @@ for (const topology of topologies) {
   const service = await startService(topology, serviceEnv, values.profile)
   try {
     await warmUp(service.origin, await keys(50), o.concurrency)
-    log('T closed loop, async rotations, sync closed loop')
+    log('T and N closed loops, async rotations, sync closed loop')
     const tClosed = await measureT()
+    const nClosed = await measureN()
     const asyncKeys = await keys(perKeyBudget(tClosed.perSecond))
     const asyncRun = await asyncRotations(pool, service.origin, asyncKeys, o)
     const syncKeys = await keys(perKeyBudget(tClosed.perSecond))
     const syncClosed = await runLoad({ kind: 'http', origin: service.origin, items: syncKeys.map((k) => rotateItem(k, randomUUID(), false)), ...o })
-    const run = await latencies(service.origin, Math.max(1, ratePer(syncClosed, '200') / 2))
+    const { run, rotated } = await latencies(service.origin, Math.max(1, ratePer(syncClosed, '200') / 2))
     before[topology] = run
+    log(`bursts of ${BURSTS.join(' and ')} clients: F, refusals, replays`)
+    const bursts: (Answers & { concurrency: number })[] = []
+    for (const concurrency of BURSTS) bursts.push({ concurrency, ...await refusalsAndReplays(service.origin, rotated, { concurrency, durationMs: burstMs }) })
     const rss = service.peakRssMiB()
-    json[topology] = { tClosed, async: asyncRun, syncClosed, ...run, peakRssMiB: rss }
+    json[topology] = { tClosed, nClosed, async: asyncRun, syncClosed, ...run, bursts, peakRssMiB: rss }
+    for (const [name, stats] of [['N closed', nClosed], ['N open', run.nOpen]] as const) {
+      if (unexpectedAnswers(stats, '200')) log(`${name} answered ${unexpectedAnswers(stats, '200')}: its figures count only its 200s`)
+    }
     const t = `[${topology}]`
+    // Rotations: the target against N, T beside it. Answers: against F at the same concurrency.
+    const nRate = ratePer(nClosed, '200')
+    const open = `at ${run.rate.toFixed(0)}/s (open, ${run.syncOpen.count} requests)`
+    const answers = (label: string, a: Answers) => [
+      figure({ figure: `${t} ${label}cooldown refusals (429)`, value: ratePer(a.refusals, '429'), unexpected: unexpectedAnswers(a.refusals, '429'), unit: '/s', baseline: { name: 'F', value: a.f.perSecond }, target: '≥ 0.7× F' }, (f) => f.ratio! >= 0.7, evaluate),
+      figure({ figure: `${t} ${label}replays (200)`, value: ratePer(a.replays, '200'), unexpected: unexpectedAnswers(a.replays, '200'), unit: '/s', baseline: { name: 'F', value: a.f.perSecond }, target: '≥ 0.7× F' }, (f) => f.ratio! >= 0.7, evaluate),
+    ]
     figures.push(
-      figure({ figure: `${t} async rotations to completion`, value: asyncRun.perSecond, unit: '/s', baseline: { name: 'T', value: tClosed.perSecond }, target: '≥ 0.5× T', unexpected: unexpectedAnswers(asyncRun.submitted, '202') }, (f) => f.ratio! >= 0.5, evaluate),
-      figure({ figure: `${t} sync rotate, closed loop`, value: ratePer(syncClosed, '200'), unexpected: unexpectedAnswers(syncClosed, '200'), unit: '/s', baseline: { name: 'T', value: tClosed.perSecond }, target: '≥ 0.5× T' }, (f) => f.ratio! >= 0.5, evaluate),
-      figure({ figure: `${t} sync p50 at ${run.rate.toFixed(0)}/s (open)`, value: run.syncOpen.p50, unexpected: unexpectedAnswers(run.syncOpen, '200'), unit: 'ms', baseline: { name: 'T p50', value: run.tOpen.p50 }, target: '≤ T p50 + 3 ms' }, (f) => f.value <= f.baseline!.value + 3, evaluate),
-      figure({ figure: `${t} sync p99 at ${run.rate.toFixed(0)}/s (open)`, value: run.syncOpen.p99, unexpected: unexpectedAnswers(run.syncOpen, '200'), unit: 'ms', baseline: { name: 'T p99', value: run.tOpen.p99 }, target: '≤ 25 ms' }, (f) => f.value <= 25, evaluate),
-      figure({ figure: `${t} cooldown refusals (429)`, value: ratePer(run.refusals, '429'), unexpected: unexpectedAnswers(run.refusals, '429'), unit: '/s', baseline: { name: 'F', value: run.f.perSecond }, target: '≥ 0.5× F' }, (f) => f.ratio! >= 0.5, evaluate),
-      figure({ figure: `${t} replays (200)`, value: ratePer(run.replays, '200'), unexpected: unexpectedAnswers(run.replays, '200'), unit: '/s', baseline: { name: 'F', value: run.f.perSecond }, target: '≥ 0.5× F' }, (f) => f.ratio! >= 0.5, evaluate),
+      figure({ figure: `${t} async rotations to completion`, value: asyncRun.perSecond, unit: '/s', baseline: { name: 'N', value: nRate }, also: { name: 'T', value: tClosed.perSecond }, target: '≥ 0.5× N', unexpected: unexpectedAnswers(asyncRun.submitted, '202') }, (f) => f.ratio! >= 0.5, evaluate),
+      figure({ figure: `${t} sync rotate, closed loop`, value: ratePer(syncClosed, '200'), unexpected: unexpectedAnswers(syncClosed, '200'), unit: '/s', baseline: { name: 'N', value: nRate }, also: { name: 'T', value: tClosed.perSecond }, target: '≥ 0.5× N' }, (f) => f.ratio! >= 0.5, evaluate),
+      figure({ figure: `${t} sync p50 ${open}`, value: run.syncOpen.p50, unexpected: unexpectedAnswers(run.syncOpen, '200'), unit: 'ms', baseline: { name: 'N p50', value: run.nOpen.p50 }, also: { name: 'T p50', value: run.tOpen.p50 }, target: '≤ 2× N p50' }, (f) => f.ratio! <= 2, evaluate),
+      figure({ figure: `${t} sync p99 ${open}`, value: run.syncOpen.p99, unexpected: unexpectedAnswers(run.syncOpen, '200'), unit: 'ms', baseline: { name: 'N p99', value: run.nOpen.p99 }, also: { name: 'T p99', value: run.tOpen.p99 }, target: '≤ 2× N p99' }, (f) => f.ratio! <= 2, evaluate),
+      ...answers('', run),
+      // A 503 is not an expected answer: it fails the figure and is shown beside it.
+      ...bursts.flatMap((b) => answers(`burst of ${b.concurrency} clients: `, b)),
       ...Object.entries(rss).map(([script, mib]) => figure({ figure: `${t} peak RSS ${script}`, value: mib, unit: 'MiB', target: '≤ 200 MiB' }, (f) => f.value <= 200, evaluate))
     )
     if (topology === topologies[0]) {
@@ -149,7 +182,7 @@ if (padRows > 0) {
   try {
     await warmUp(service.origin, await keys(50), o.concurrency)
     const pre = before[topology]!
-    const after = await latencies(service.origin, pre.rate)
+    const { run: after } = await latencies(service.origin, pre.rate)
     json.padded = { topology, rows: padRows, ...after, peakRssMiB: service.peakRssMiB() }
     const t = `[${topology}, ${padRows} rows]`
     const vsBefore = (name: string, now: RunStats, was: RunStats, status: string) => figure({

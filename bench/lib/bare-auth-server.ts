@@ -3,6 +3,7 @@
 import Fastify from 'fastify'
 import pg from 'pg'
 import { authenticateApiKey, ROTATION_SCOPES } from '../../src/auth/api-key-auth.js'
+import { serveBaseline } from './baseline-server.js'
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 })
 const app = Fastify({ logger: false })
@@ -10,6 +11,4 @@ app.post('/bare', async (request) => {
   const key = await authenticateApiKey(pool, process.env.API_KEY_PEPPER!, request.headers['x-api-key'], request.ip, ROTATION_SCOPES)
   return { id: key.id }
 })
-const address = await app.listen({ port: 0, host: '127.0.0.1' })
-process.stdout.write(`${address}\n`)
-process.on('SIGTERM', () => { app.close().then(() => pool.end()).finally(() => process.exit(0)) })
+await serveBaseline(app, pool)

@@ -54,21 +54,37 @@ export function baselineT (databaseUrl: string, apiKeyIds: string[], o: PhaseOpt
   return runLoad({ kind: 'txn', databaseUrl, apiKeyIds: cycle(apiKeyIds, o.expected), concurrency: o.concurrency, durationMs: o.durationMs, rate: o.rate })
 }
 
-const BARE_SERVER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bare-auth-server.ts')
+const LIB = path.dirname(fileURLToPath(import.meta.url))
 
-/** Baseline F: the bare authenticate-and-SELECT route, in its own process, under the same load. */
-export async function baselineF (env: Record<string, string>, keys: BenchKey[], o: PhaseOptions & { expected: number }): Promise<RunStats> {
-  const child = spawn(process.execPath, ['--import', 'tsx', BARE_SERVER], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+/**
+ * A baseline route in its own process (its script prints its URL when ready), loaded with one POST
+ * to `route` per key of `keys` (cycled) after a warm-up of the first 500; stopped afterwards.
+ */
+async function baselineServer (script: string, route: string, env: Record<string, string>, keys: BenchKey[], o: PhaseOptions & { rate?: number; expected: number }): Promise<RunStats> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(LIB, script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
   try {
     const origin = await new Promise<string>((resolve, reject) => {
       child.stdout.once('data', (c: Buffer) => resolve(c.toString().trim()))
-      child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)))
+      child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)))
     })
-    const items = cycle(keys, o.expected).map((k): HttpItem => ({ method: 'POST', path: '/bare', headers: { 'x-api-key': k.apiKey } }))
-    return await runLoad({ kind: 'http', origin, items, concurrency: o.concurrency, durationMs: o.durationMs, warmup: items.slice(0, 500) })
+    const items = cycle(keys, o.expected).map((k): HttpItem => ({ method: 'POST', path: route, headers: { 'x-api-key': k.apiKey } }))
+    return await runLoad({ kind: 'http', origin, items, concurrency: o.concurrency, durationMs: o.durationMs, rate: o.rate, warmup: items.slice(0, 500) })
   } finally {
     child.kill('SIGTERM')
   }
+}
+
+/** Baseline F: the bare authenticate-and-SELECT route under the same load. */
+export function baselineF (env: Record<string, string>, keys: BenchKey[], o: PhaseOptions & { expected: number }): Promise<RunStats> {
+  return baselineServer('bare-auth-server.ts', '/bare', env, keys, o)
+}
+
+/**
+ * Baseline N: the synchronous rotate endpoint a user would write themselves, closed loop or open at
+ * `rate`, on keys of its own (it has no cooldown, so it rotates them again and again).
+ */
+export function baselineN (env: Record<string, string>, keys: BenchKey[], o: PhaseOptions & { rate?: number; expected: number }): Promise<RunStats> {
+  return baselineServer('naive-rotate-server.ts', '/rotate', env, keys, o)
 }
 
 /** Waits until no webhook event is pending or retrying (the rotations' own deliveries are done). */

@@ -7,6 +7,8 @@ export interface Figure {
   /** The baseline this figure is compared with, and the ratio value/baseline. */
   baseline?: { name: string; value: number }
   ratio?: number
+  /** A second baseline shown beside the first (no target), with its ratio: rotations are compared with N and with T. */
+  also?: { name: string; value: number; ratio?: number }
   /** The issue's target, as text, and whether this run met it (undefined in a smoke run). */
   target?: string
   pass?: boolean
@@ -14,10 +16,11 @@ export interface Figure {
   unexpected?: string
 }
 
-export function figure (f: Omit<Figure, 'ratio' | 'pass'>, check?: (f: Figure) => boolean, evaluate = true): Figure {
+export function figure (f: Omit<Figure, 'ratio' | 'pass' | 'also'> & { also?: { name: string; value: number } }, check?: (f: Figure) => boolean, evaluate = true): Figure {
   const out: Figure = { ...f }
   if (!out.unexpected) delete out.unexpected
   if (f.baseline && f.baseline.value !== 0) out.ratio = f.value / f.baseline.value
+  if (f.also) out.also = { ...f.also, ...(f.also.value !== 0 ? { ratio: f.value / f.also.value } : {}) }
   if (check && evaluate) out.pass = check(out) && !out.unexpected
   return out
 }
@@ -30,10 +33,11 @@ export function printTable (figures: Figure[]) {
     `${num(f.value)} ${f.unit}`,
     f.baseline ? `${f.baseline.name} ${num(f.baseline.value)}` : '',
     f.ratio === undefined ? '' : `${num(f.ratio, 2)}×`,
+    f.also ? `${f.also.name} ${num(f.also.value)}${f.also.ratio === undefined ? '' : ` = ${num(f.also.ratio, 2)}×`}` : '',
     f.target ?? '',
     (f.pass === undefined ? '' : f.pass ? 'PASS' : 'FAIL') + (f.unexpected ? ` (also ${f.unexpected})` : ''),
   ])
-  const header = ['figure', 'value', 'baseline (same run)', 'ratio', 'target', '']
+  const header = ['figure', 'value', 'baseline (same run)', 'ratio', 'other baseline (same run)', 'target', '']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()
   console.log(line(header))

@@ -22,10 +22,15 @@ describe('npm run bench -- --smoke', () => {
     const names: string[] = report.figures.map((f: { figure: string }) => f.figure)
     for (const expected of ['[all] async rotations to completion', '[all] sync rotate, closed loop', '[all] cooldown refusals (429)',
       '[all] replays (200)', '[all] peak RSS start', '[all] webhook deliveries', '[split] peak RSS start:api', '[split] peak RSS start:worker',
-      '[all, 500 rows] refusal p50']) {
+      '[all, 500 rows] refusal p50', '[all] burst of 64 clients: cooldown refusals (429)', '[all] burst of 256 clients: replays (200)']) {
       expect(names, stdout).toContain(expected)
     }
     for (const f of report.figures) expect(Number.isFinite(f.value), f.figure).toBe(true)
+    // Rotations are compared with N, the naive endpoint, and with T beside it.
+    const asyncFigure = report.figures.find((f: { figure: string }) => f.figure === '[all] async rotations to completion')
+    expect([asyncFigure.baseline.name, asyncFigure.also.name]).toEqual(['N', 'T'])
+    expect(Object.keys(report.all.nClosed.statuses)).toEqual(['200'])
+    expect(Object.keys(report.all.nOpen.statuses)).toEqual(['200'])
     // Every request of the run was answered as the contract says: rotations 200 or 202, refusals 429, replays 200.
     expect(Object.keys(report.all.syncClosed.statuses)).toEqual(['200'])
     expect(Object.keys(report.all.refusals.statuses)).toEqual(['429'])
