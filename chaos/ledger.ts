@@ -17,6 +17,8 @@ export interface LedgerInput {
   signingSecretsMax: number
   /** The load alone, then the load under faults (harness clock, ms). */
   phases: { calm: Window; chaos: Window }
+  /** Hold the throughput floor (the full run); the short run only reports it. */
+  throughputFloor: boolean
 }
 interface Window { from: number; to: number }
 
@@ -143,7 +145,7 @@ async function finishedPerMinute (pool: pg.Pool, w: Window) {
 }
 
 /** The figures that must balance after the run, and the ones that describe it. */
-export async function ledger ({ api, pool, keys, intents, responses, receiver, outages, unexpected, signingSecretsMax, phases }: LedgerInput) {
+export async function ledger ({ api, pool, keys, intents, responses, receiver, outages, unexpected, signingSecretsMax, phases, throughputFloor }: LedgerInput) {
   const notes: string[] = []
   const { rows: [open] } = await pool.query<{ n: number }>("select count(*)::int as n from webhook_secret_rotations where status in ('queued', 'processing')")
   const unanswered = intents.filter((i) => i.final === null).length
@@ -217,7 +219,11 @@ export async function ledger ({ api, pool, keys, intents, responses, receiver, o
     { label: 'sync rotates answered 503 ROTATION_IN_PROGRESS outside an outage', value: stalled.length, must: 0 },
     { label: 'rotations finished per minute, calm', value: calmRate },
     { label: 'rotations finished per minute, during chaos', value: chaosRate },
-    { label: `  during chaos ÷ calm, in % (at least ${CHAOS_THROUGHPUT_FLOOR * 100})`, value: calmRate === 0 ? 0 : Math.round(100 * chaosRate / calmRate), atLeast: CHAOS_THROUGHPUT_FLOOR * 100 },
+    {
+      label: `  during chaos ÷ calm, in % (${throughputFloor ? 'at least' : 'the full run holds it to'} ${CHAOS_THROUGHPUT_FLOOR * 100})`,
+      value: calmRate === 0 ? 0 : Math.round(100 * chaosRate / calmRate),
+      ...(throughputFloor ? { atLeast: CHAOS_THROUGHPUT_FLOOR * 100 } : {}),
+    },
     { label: 'unexpected process exits', value: unexpected.length, must: 0 },
     { label: 'other final answers (not 200/429, not all lost)', value: count((i) => i.final !== null && i.final.status !== 200 && i.final.status !== 429 && i.final.code !== ANSWERS_LOST), must: 0 },
   ]

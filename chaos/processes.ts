@@ -17,11 +17,19 @@ export interface ServiceProcess {
 
 export interface UnexpectedExit { name: string; at: number; code: number | null; signal: string | null; lastOutput: string }
 
+/** How the harness starts the service: the production build (as `start:*:prod`) or the sources under tsx. */
+export type Entry = 'dist' | 'tsx'
+const ENTRY_ARGS: Record<Entry, string[]> = {
+  dist: ['dist/src/main.js'],
+  tsx: ['--import', 'tsx', 'src/main.ts'],
+}
+
 /**
- * One `npm run start:api` / `start:worker` equivalent (`tsx src/main.ts --role …`). A death the
- * harness did not cause is recorded (and the process restarted), so it can fail the run.
+ * One `npm run start:api:prod` / `start:worker:prod` equivalent (`node dist/src/main.js --role …`),
+ * or with `tsx` the development one. A death the harness did not cause is recorded (and the
+ * process restarted), so it can fail the run.
  */
-export function serviceProcess (name: string, role: 'api' | 'worker', env: Record<string, string>, unexpected: UnexpectedExit[]): ServiceProcess {
+export function serviceProcess (name: string, role: 'api' | 'worker', env: Record<string, string>, unexpected: UnexpectedExit[], entry: Entry = 'dist'): ServiceProcess {
   let child: ChildProcess | undefined
   let killing = false
   let started: Promise<void> = Promise.resolve()
@@ -32,7 +40,7 @@ export function serviceProcess (name: string, role: 'api' | 'worker', env: Recor
     killing = false
     upSince = null
     let output = ''
-    const c = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--role', role], {
+    const c = spawn(process.execPath, [...ENTRY_ARGS[entry], '--role', role], {
       env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
     })
     child = c
