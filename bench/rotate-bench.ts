@@ -11,7 +11,7 @@ import { asyncRotations, baselineF, baselineN, baselineT, cycle, deliveriesSettl
 import { figure, machine, printTable, type Figure } from './lib/report.js'
 import { runLoad } from './lib/load-client.js'
 import { startReceiver } from './lib/receiver.js'
-import { startService, type Topology } from './lib/service.js'
+import { buildService, startService, type Topology } from './lib/service.js'
 import { ratePer, unexpectedAnswers, type RunStats } from './lib/stats.js'
 
 const OPTIONS = {
@@ -34,6 +34,7 @@ const padRows = smoke ? 500 : Number(values.pad)
 const deliveryCount = smoke ? 20 : Number(values.deliveries)
 const topologies = values.topologies.split(',') as Topology[]
 
+buildService()
 const infra = await startInfra({ databaseUrl: await benchDatabase(values['database-url']), redisUrl: values['redis-url'] })
 // A failed run still stops the Postgres and redis-server it started.
 process.on('uncaughtException', (err) => { console.error(err); infra.stop().finally(() => process.exit(1)) })
@@ -121,7 +122,7 @@ async function latencies (origin: string, rate: number): Promise<{ run: LatencyR
 
 const before: Record<string, LatencyRun> = {}
 for (const topology of topologies) {
-  log(`service: ${topology === 'all' ? 'npm start' : 'npm run start:api + start:worker'}`)
+  log(`service: ${topology === 'all' ? 'node dist/src/main.js (both roles)' : 'start:api:prod + start:worker:prod'}`)
   const service = await startService(topology, serviceEnv, values.profile)
   try {
     await warmUp(service.origin, await keys(50), o.concurrency)
@@ -158,7 +159,7 @@ for (const topology of topologies) {
       ...answers('', run),
       // A 503 is not an expected answer: it fails the figure and is shown beside it.
       ...bursts.flatMap((b) => answers(`burst of ${b.concurrency} clients: `, b)),
-      ...Object.entries(rss).map(([script, mib]) => figure({ figure: `${t} peak RSS ${script}`, value: mib, unit: 'MiB', target: '≤ 200 MiB' }, (f) => f.value <= 200, evaluate))
+      ...Object.entries(rss).map(([script, mib]) => figure({ figure: `${t} peak RSS ${script === 'all' ? 'node dist/src/main.js (both roles)' : `start:${script}:prod`}`, value: mib, unit: 'MiB', target: '≤ 200 MiB' }, (f) => f.value <= 200, evaluate))
     )
     if (topology === topologies[0]) {
       log('deliveries')

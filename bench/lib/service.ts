@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Queue } from 'bullmq'
@@ -13,39 +13,9 @@ export type Topology = 'all' | 'split'
 
 export interface RunningService {
   origin: string
-  /** Peak resident set (VmHWM) of each service process so far, in MiB, by script name. */
+  /** Peak resident set (VmHWM) of each service process so far, in MiB, by role. */
   peakRssMiB: () => Record<string, number>
   stop: () => Promise<void>
-}
-
-function childrenOf (pid: number): number[] {
-  const out: number[] = []
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry))
-    } catch { /* the process exited meanwhile */ }
-  }
-  return out
-}
-
-/**
- * The process npm finally runs the service in (npm → sh → tsx → node): the deepest process of the
- * tree whose command line names src/main.ts (tsx's own esbuild helper is deeper, but is not it).
- */
-function serviceProcessOf (pid: number): number {
-  let found = pid
-  const visit = (p: number) => {
-    for (const kid of childrenOf(p)) {
-      try {
-        if (readFileSync(`/proc/${kid}/cmdline`, 'utf8').includes('src/main.ts')) found = kid
-      } catch { /* exited */ }
-      visit(kid)
-    }
-  }
-  visit(pid)
-  return found
 }
 
 function vmHwmMiB (pid: number) {
@@ -53,15 +23,21 @@ function vmHwmMiB (pid: number) {
   return m ? Number(m[1]) / 1024 : NaN
 }
 
-const ROLES: Record<string, string> = { start: 'all', 'start:api': 'api', 'start:worker': 'worker' }
+// The production start (the Dockerfile's CMD, `start:*:prod`): node on the build output. `all` is
+// both roles in one process, as `npm start` runs them against given servers.
+const ENTRY = ['--import', './dist/src/tracing/preload.js', 'dist/src/main.js']
+type Role = 'all' | 'api' | 'worker'
 
-/** `npm run <script>`; with `profileDir`, the same entry under `node --cpu-prof` (not allowed in NODE_OPTIONS). */
-function npmScript (script: string, env: Record<string, string>, profileDir?: string): ChildProcess {
-  const [command, args] = profileDir
-    ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', 'tsx', 'src/main.ts', '--role', ROLES[script]!]]
-    : ['npm', ['run', '--silent', script]]
+/** `node dist/src/main.js --role <role>`; with `profileDir`, under `node --cpu-prof`. */
+function serviceProcess (role: Role, env: Record<string, string>, profileDir?: string): ChildProcess {
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
   // Its own process group, so a stuck one can be stopped with its children.
-  return spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'], detached: true })
+  return spawn(process.execPath, [...profile, ...ENTRY, '--role', role], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'], detached: true })
+}
+
+/** Builds dist/ (`npm run build`): the bench measures the service as production runs it. */
+export function buildService () {
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
 }
 
 async function until (what: string, check: () => Promise<boolean>, timeoutMs = 60_000) {
@@ -72,22 +48,20 @@ async function until (what: string, check: () => Promise<boolean>, timeoutMs = 6
   }
 }
 
-/** Starts the service as users do: `npm start` (API and worker in one process) or `start:api` + `start:worker`. */
+/** Starts the service as production does: one process with both roles, or an API and a worker process. */
 export async function startService (topology: Topology, env: Record<string, string>, profileDir?: string): Promise<RunningService> {
   const port = await freePort()
   const fullEnv = { ...env, PORT: String(port), HOST: '127.0.0.1' }
-  const scripts = topology === 'all' ? ['start'] : ['start:worker', 'start:api']
-  const children = scripts.map((s) => ({ script: s, child: npmScript(s, fullEnv, profileDir) }))
+  const roles: Role[] = topology === 'all' ? ['all'] : ['worker', 'api']
+  const children = roles.map((role) => ({ role, child: serviceProcess(role, fullEnv, profileDir) }))
   const origin = `http://127.0.0.1:${port}`
-  let services: { script: string; pid: number }[] = []
   const stop = async () => {
-    await Promise.all(children.map(({ script, child }) => new Promise<void>((resolve) => {
+    await Promise.all(children.map(({ child }) => new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve()
       child.once('exit', () => resolve())
-      // The service's own graceful close; npm exits with it. The whole group only if that fails.
-      const service = services.find((s) => s.script === script)
+      // The service's own graceful close; the whole group only if that fails.
       try {
-        process.kill(service?.pid ?? -child.pid!, 'SIGTERM')
+        process.kill(child.pid!, 'SIGTERM')
       } catch {
         resolve()
       }
@@ -108,10 +82,9 @@ export async function startService (topology: Topology, env: Record<string, stri
     await stop()
     throw err
   }
-  services = children.map(({ script, child }) => ({ script, pid: serviceProcessOf(child.pid!) }))
   return {
     origin,
-    peakRssMiB: () => Object.fromEntries(services.map(({ script, pid }) => [script, vmHwmMiB(pid)])),
+    peakRssMiB: () => Object.fromEntries(children.map(({ role, child }) => [role, vmHwmMiB(child.pid!)])),
     stop,
   }
 }

@@ -21,7 +21,7 @@ describe('npm run bench -- --smoke', () => {
     const report = JSON.parse(await readFile(out, 'utf8'))
     const names: string[] = report.figures.map((f: { figure: string }) => f.figure)
     for (const expected of ['[all] async rotations to completion', '[all] sync rotate, closed loop', '[all] cooldown refusals (429)',
-      '[all] replays (200)', '[all] peak RSS start', '[all] webhook deliveries', '[split] peak RSS start:api', '[split] peak RSS start:worker',
+      '[all] replays (200)', '[all] peak RSS node dist/src/main.js (both roles)', '[all] webhook deliveries', '[split] peak RSS start:api:prod', '[split] peak RSS start:worker:prod',
       '[all, 500 rows] refusal p50', '[all] burst of 64 clients: cooldown refusals (429)', '[all] burst of 256 clients: replays (200)']) {
       expect(names, stdout).toContain(expected)
     }
