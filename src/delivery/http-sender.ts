@@ -59,14 +59,50 @@ function networkError (err: NodeJS.ErrnoException, host: string) {
   return `${code}: ${what} (${host})`
 }
 
+// Kept-alive connections, one pool per protocol and address policy. The address check runs in the
+// lookup, which runs when a connection is opened, so a pooled connection only ever goes to an
+// address that was checked then; a name that resolves elsewhere later (DNS rebinding) needs a new
+// connection, which is checked again. Idle connections close after 4 s, before the 5 s keep-alive
+// timeout of Node's (and many) servers, so a reused one is rarely closed under us.
+const IDLE_SOCKET_MS = 4000
+const agents = new Map<string, http.Agent>()
+function agentFor (protocol: string, allowPrivate: boolean) {
+  const key = `${protocol}${allowPrivate}`
+  let agent = agents.get(key)
+  if (!agent) {
+    const options = { keepAlive: true, timeout: IDLE_SOCKET_MS, scheduling: 'lifo' as const, lookup: createSafeLookup(allowPrivate) }
+    agent = protocol === 'https:' ? new https.Agent(options) : new http.Agent(options)
+    agents.set(key, agent)
+  }
+  return agent
+}
+
+// A reused connection the receiver closed meanwhile fails before any answer; the request is sent
+// again on a new one (nothing reached the receiver), as Node's documentation advises.
+const STALE_CONNECTION_ERRORS = new Set(['ECONNRESET', 'EPIPE'])
+const STALE_RETRIES = 2
+
 /**
  * POSTs a webhook body once, never following redirects. Non-public addresses are refused unless
- * allowed: IP literals here (Node skips `lookup` for them), names in the safe lookup. One timer
- * covers connect and response. Error texts are stored and shown to customers, so they are built
- * only from status codes, error codes and the configured host: never from headers, body or the
- * address a name resolved to.
+ * allowed: IP literals here (Node skips `lookup` for them), names in the safe lookup when a
+ * connection is opened. One timer covers connect and response. Error texts are stored and shown to
+ * customers, so they are built only from status codes, error codes and the configured host: never
+ * from headers, body or the address a name resolved to.
  */
-export function sendWebhook (req: SendRequest): Promise<SendResult> {
+export async function sendWebhook (req: SendRequest): Promise<SendResult> {
+  for (let attempt = 0; ; attempt++) {
+    const result = await sendOnce(req)
+    if (result !== STALE || attempt >= STALE_RETRIES) return result === STALE ? staleResult(req) : result
+  }
+}
+
+const STALE = Symbol('stale connection')
+function staleResult (req: SendRequest): SendResult {
+  const host = parseTarget(req.url)?.hostname ?? ''
+  return { outcome: 'retry', statusCode: null, error: `ECONNRESET: connection reset (${host})` }
+}
+
+function sendOnce (req: SendRequest): Promise<SendResult | typeof STALE> {
   const url = parseTarget(req.url)
   if (!url) return Promise.resolve(invalidUrl)
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
@@ -85,11 +121,12 @@ export function sendWebhook (req: SendRequest): Promise<SendResult> {
     let settled = false
     let statusCode: number | null = null
     let request: http.ClientRequest | undefined
-    const settle = (result: SendResult) => {
+    // `keep`: the answer was read to its end, so the connection goes back to the pool.
+    const settle = (result: SendResult | typeof STALE, keep = false) => {
       if (settled) return
       settled = true
       clearTimeout(timer)
-      request?.destroy()
+      if (!keep) request?.destroy()
       resolve(result)
     }
     // Once a status line has arrived the receiver has processed the delivery; a stalled body does
@@ -102,9 +139,7 @@ export function sendWebhook (req: SendRequest): Promise<SendResult> {
       request = (url.protocol === 'https:' ? https : http).request(url, {
         method: 'POST',
         headers,
-        lookup: createSafeLookup(req.allowPrivateAddresses),
-        // No pooled sockets: a kept-alive connection would skip the lookup, and so the address check.
-        agent: false,
+        agent: agentFor(url.protocol, req.allowPrivateAddresses),
       }, (response) => {
         statusCode = response.statusCode ?? 0
         const done = () => settle(classifyStatus(statusCode ?? 0))
@@ -113,7 +148,7 @@ export function sendWebhook (req: SendRequest): Promise<SendResult> {
           received += chunk.length
           if (received >= MAX_RESPONSE_BYTES) done()
         })
-        response.on('end', done)
+        response.on('end', () => settle(classifyStatus(statusCode ?? 0), true))
         response.on('aborted', done)
         response.on('error', done)
       })
@@ -127,6 +162,7 @@ export function sendWebhook (req: SendRequest): Promise<SendResult> {
     request.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRNOTALLOWED') return settle({ outcome: 'fail', statusCode: null, error: `address not allowed: ${host} resolves to an address that is not public` })
       if (statusCode !== null) return settle(classifyStatus(statusCode))
+      if (request?.reusedSocket && STALE_CONNECTION_ERRORS.has(err.code ?? '')) return settle(STALE)
       settle({ outcome: 'retry', statusCode: null, error: networkError(err, host) })
     })
     request.end(body)

@@ -8,10 +8,17 @@ import { sendWebhook } from '../../src/delivery/http-sender.js'
 interface Received { method: string; url: string; headers: http.IncomingHttpHeaders; body: Buffer }
 type Answer = { status: number; headers?: Record<string, string> } | 'hang'
 
-/** A loopback server that records every request and answers as told; closed when the test finishes. */
-async function startServer (answer: () => Answer = () => ({ status: 200 })) {
+/**
+ * A loopback server that records every request and answers as told; closed when the test finishes.
+ * `dropReusedConnections`: a second request on one connection is dropped, unrecorded and unanswered.
+ */
+async function startServer (answer: () => Answer = () => ({ status: 200 }), opts: { dropReusedConnections?: boolean } = {}) {
   const received: Received[] = []
+  const served = new WeakSet<object>()
+  let connections = 0
   const server = http.createServer((req, res) => {
+    if (opts.dropReusedConnections && served.has(req.socket)) return req.socket.destroy()
+    served.add(req.socket)
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
@@ -20,13 +27,14 @@ async function startServer (answer: () => Answer = () => ({ status: 200 })) {
       if (a !== 'hang') res.writeHead(a.status, a.headers).end('response body')
     })
   })
+  server.on('connection', () => { connections++ })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   onTestFinished(async () => {
     server.closeAllConnections()
     await new Promise((resolve) => server.close(resolve))
   })
   const { port } = server.address() as AddressInfo
-  return { port, url: `http://127.0.0.1:${port}/hooks`, received }
+  return { port, url: `http://127.0.0.1:${port}/hooks`, received, connections: () => connections }
 }
 
 /** A port nothing listens on: bound once, then released. */
@@ -135,6 +143,29 @@ describe('sendWebhook', () => {
     const server = await startServer()
     expect(await send(`http://localhost:${server.port}/hooks`, { allowPrivateAddresses: false })).toMatchObject({ outcome: 'fail', statusCode: null, error: expect.stringMatching(/^address not allowed: .*localhost/) })
     expect(server.received).toHaveLength(0)
+  })
+
+  it('keeps the connection to a receiver alive between deliveries', async () => {
+    const server = await startServer()
+    for (let i = 0; i < 3; i++) expect(await send(server.url)).toEqual({ outcome: 'delivered', statusCode: 200 })
+    expect(server.received).toHaveLength(3)
+    expect(server.connections()).toBe(1)
+  })
+
+  it('never sends a delivery that may not reach private addresses over a connection opened where they were allowed', async () => {
+    const server = await startServer()
+    expect(await send(`http://localhost:${server.port}/hooks`, { allowPrivateAddresses: true })).toEqual({ outcome: 'delivered', statusCode: 200 })
+    expect(await send(`http://localhost:${server.port}/hooks`, { allowPrivateAddresses: false })).toMatchObject({ outcome: 'fail', error: expect.stringMatching(/^address not allowed: /) })
+    expect(server.received).toHaveLength(1)
+  })
+
+  it('sends again on a new connection when the receiver dropped the kept-alive one, and delivers once', async () => {
+    // The receiver drops a kept-alive connection when a second request arrives on it, unanswered.
+    const server = await startServer(() => ({ status: 200 }), { dropReusedConnections: true })
+    expect(await send(server.url)).toEqual({ outcome: 'delivered', statusCode: 200 })
+    expect(await send(server.url)).toEqual({ outcome: 'delivered', statusCode: 200 })
+    expect(server.received).toHaveLength(2)
+    expect(server.connections()).toBe(2)
   })
 
   it('delivers to private addresses when they are allowed', async () => {
