@@ -4,7 +4,10 @@
 // started (and, for reference, logged "started"). The measured commands are the production ones
 // (`npm run start:api:prod` / `start:worker:prod`, the Dockerfile CMD: node on dist/); dist/ is
 // built first (`npm run build`) when missing or older than a source file. The tsx commands are
-// reference rows. Options: --runs N (5), --database-url / --redis-url, --no-tsx (skip the reference rows).
+// reference rows. Options: --runs N (5), --database-url / --redis-url, --no-tsx (skip the reference
+// rows), --compare-dist DIR (also time another build's production commands in the same run, e.g.
+// an older commit's built with `tsx scripts/build.ts --out-dir dist/.before`: a before/after on the
+// same machine at the same moment).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
@@ -21,15 +24,16 @@ import { machine } from './lib/report.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '5' }, 'database-url': { type: 'string' }, 'redis-url': { type: 'string' }, 'no-tsx': { type: 'boolean', default: false } },
+  options: { runs: { type: 'string', default: '5' }, 'database-url': { type: 'string' }, 'redis-url': { type: 'string' }, 'no-tsx': { type: 'boolean', default: false }, 'compare-dist': { type: 'string' } },
 })
 
 /** Newest modification time under the given directories (files only), in ms. */
-function newest (dirs: string[], skip?: string) {
+function newest (dirs: string[], skipDotDirs = false) {
   let latest = 0
   for (const dir of dirs) {
     for (const name of readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })) {
-      if (skip && name.startsWith(skip)) continue
+      // Other builds inside dist/ (the build test's, --compare-dist's) are not dist/ itself.
+      if (skipDotDirs && name.startsWith('.')) continue
       const stat = statSync(path.join(ROOT, dir, name))
       if (stat.isFile()) latest = Math.max(latest, stat.mtimeMs)
     }
@@ -39,7 +43,7 @@ function newest (dirs: string[], skip?: string) {
 
 // The production commands run dist/: built now unless it is newer than every source it comes from.
 const SOURCES = ['src', 'workers', 'migrations', 'scripts']
-const distAt = (() => { try { return newest(['dist'], '.build-test-') } catch { return 0 } })()
+const distAt = (() => { try { return newest(['dist'], true) } catch { return 0 } })()
 if (distAt === 0 || newest(SOURCES) > distAt) {
   process.stderr.write('dist/ missing or older than its sources: npm run build\n')
   const built = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' })
@@ -65,6 +69,12 @@ const COMMANDS: Record<string, { role: 'api' | 'worker' | 'bare'; argv: string[]
   'worker: node dist (Dockerfile CMD)': { role: 'worker', argv: [process.execPath, ...PROD_ENTRY, '--role', 'worker'] },
   'api: npm run start:api:prod': { role: 'api', argv: ['npm', 'run', '--silent', 'start:api:prod'] },
   'worker: npm run start:worker:prod': { role: 'worker', argv: ['npm', 'run', '--silent', 'start:worker:prod'] },
+  ...(values['compare-dist']
+    ? Object.fromEntries((['api', 'worker'] as const).map((role) => [`compare: ${role}, node ${values['compare-dist']}`, {
+      role,
+      argv: [process.execPath, '--import', `./${path.join(values['compare-dist']!, 'src/tracing/preload.js')}`, path.join(values['compare-dist']!, 'src/main.js'), '--role', role],
+    }]))
+    : {}),
   ...(values['no-tsx']
     ? {}
     : {
