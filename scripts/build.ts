@@ -7,7 +7,8 @@ import { build, type Plugin } from 'esbuild'
 
 // npm run build: tsc, then every file the compiled code reads next to itself (the console's
 // stylesheet, the migrations), so dist/ mirrors the source layout and `node dist/src/main.js` finds
-// them at the same relative paths as `tsx src/main.ts`. `--out-dir` builds elsewhere (the build test).
+// them at the same relative paths as `tsx src/main.ts`; then the two production entry points are
+// bundled (bundleEntries). `--out-dir` builds elsewhere (the build test).
 const ROOT = path.resolve(import.meta.dirname, '..')
 const ASSET_DIRS = ['src', 'workers', 'migrations']
 
