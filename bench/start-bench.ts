@@ -1,10 +1,17 @@
 // `npm run bench:start`: how long a process takes from its start command to ready, against a bare
 // Node process that only connects to the same Postgres and Redis, all measured in the same run.
 // Ready: the API answers 200 on /v1/ready; the worker has committed a rotation queued before it
-// started (and, for reference, logged "started"). Options: --runs N (5), --database-url / --redis-url.
-import { spawn, type ChildProcess } from 'node:child_process'
+// started (and, for reference, logged "started"). The measured commands are the production ones
+// (`npm run start:api:prod` / `start:worker:prod`, the Dockerfile CMD: node on dist/); dist/ is
+// built first (`npm run build`) when missing or older than a source file. The tsx commands are
+// reference rows. Options: --runs N (5), --database-url / --redis-url, --no-tsx (skip the reference
+// rows), --compare-dist DIR (also time another build's production commands in the same run, e.g.
+// an older commit's built with `tsx scripts/build.ts --out-dir dist/.before`: a before/after on the
+// same machine at the same moment).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -16,7 +23,32 @@ import { queueRotations, seedKeys, startInfra, type Infra } from './lib/infra.js
 import { machine } from './lib/report.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, 'database-url': { type: 'string' }, 'redis-url': { type: 'string' } } })
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '5' }, 'database-url': { type: 'string' }, 'redis-url': { type: 'string' }, 'no-tsx': { type: 'boolean', default: false }, 'compare-dist': { type: 'string' } },
+})
+
+/** Newest modification time under the given directories (files only), in ms. */
+function newest (dirs: string[], skipDotDirs = false) {
+  let latest = 0
+  for (const dir of dirs) {
+    for (const name of readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })) {
+      // Other builds inside dist/ (the build test's, --compare-dist's) are not dist/ itself.
+      if (skipDotDirs && name.startsWith('.')) continue
+      const stat = statSync(path.join(ROOT, dir, name))
+      if (stat.isFile()) latest = Math.max(latest, stat.mtimeMs)
+    }
+  }
+  return latest
+}
+
+// The production commands run dist/: built now unless it is newer than every source it comes from.
+const SOURCES = ['src', 'workers', 'migrations', 'scripts']
+const distAt = (() => { try { return newest(['dist'], true) } catch { return 0 } })()
+if (distAt === 0 || newest(SOURCES) > distAt) {
+  process.stderr.write('dist/ missing or older than its sources: npm run build\n')
+  const built = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' })
+  if (built.status !== 0) process.exit(built.status ?? 1)
+}
 
 // The baseline: node, pg and ioredis loaded, one round trip to each server, nothing else.
 const BARE = `
@@ -25,16 +57,30 @@ const BARE = `
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL })
   const redis = new Redis(process.env.REDIS_URL)
   await Promise.all([client.connect().then(() => client.query('select 1')), redis.ping()])
-  process.stdout.write('ready\\n')
-  await client.end(); redis.disconnect()`
+  process.stdout.write('ready\\n')`
+// (It stays connected until the bench kills it, as the services do, so its CPU time can be read.)
 
-const NODE_ENTRY = ['--import', 'tsx', '--import', './src/tracing/preload.ts', 'src/main.ts']
+// The Dockerfile CMD (and start:*:prod without npm in between).
+const PROD_ENTRY = ['--import', './dist/src/tracing/preload.js', 'dist/src/main.js']
+const TSX_ENTRY = ['--import', 'tsx', '--import', './src/tracing/preload.ts', 'src/main.ts']
 const COMMANDS: Record<string, { role: 'api' | 'worker' | 'bare'; argv: string[] }> = {
   'bare node + pg + ioredis': { role: 'bare', argv: [process.execPath, '--input-type=module', '-e', BARE] },
-  'npm run start:api': { role: 'api', argv: ['npm', 'run', '--silent', 'start:api'] },
-  'node (Dockerfile CMD) --role api': { role: 'api', argv: [process.execPath, ...NODE_ENTRY, '--role', 'api'] },
-  'npm run start:worker': { role: 'worker', argv: ['npm', 'run', '--silent', 'start:worker'] },
-  'node (Dockerfile CMD) --role worker': { role: 'worker', argv: [process.execPath, ...NODE_ENTRY, '--role', 'worker'] },
+  'api: node dist (Dockerfile CMD)': { role: 'api', argv: [process.execPath, ...PROD_ENTRY, '--role', 'api'] },
+  'worker: node dist (Dockerfile CMD)': { role: 'worker', argv: [process.execPath, ...PROD_ENTRY, '--role', 'worker'] },
+  'api: npm run start:api:prod': { role: 'api', argv: ['npm', 'run', '--silent', 'start:api:prod'] },
+  'worker: npm run start:worker:prod': { role: 'worker', argv: ['npm', 'run', '--silent', 'start:worker:prod'] },
+  ...(values['compare-dist']
+    ? Object.fromEntries((['api', 'worker'] as const).map((role) => [`compare: ${role}, node ${values['compare-dist']}`, {
+      role,
+      argv: [process.execPath, '--import', `./${path.join(values['compare-dist']!, 'src/tracing/preload.js')}`, path.join(values['compare-dist']!, 'src/main.js'), '--role', role],
+    }]))
+    : {}),
+  ...(values['no-tsx']
+    ? {}
+    : {
+        'reference: api, node + tsx': { role: 'api', argv: [process.execPath, ...TSX_ENTRY, '--role', 'api'] },
+        'reference: worker, node + tsx': { role: 'worker', argv: [process.execPath, ...TSX_ENTRY, '--role', 'worker'] },
+      }),
 }
 
 async function until (check: () => Promise<boolean>, child: ChildProcess, output: () => string) {
@@ -44,6 +90,18 @@ async function until (check: () => Promise<boolean>, child: ChildProcess, output
     if (Date.now() > deadline) throw new Error(`not ready within 60 s:\n${output().slice(-3000)}`)
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
+}
+
+/**
+ * CPU time (user + system) the process has used, from /proc (Linux; clock ticks of 10 ms): less
+ * disturbed than wall time by other work on a shared machine. Undefined elsewhere, and for npm
+ * (its own CPU, not the node process it starts).
+ */
+function cpuMs (pid: number) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch { return undefined }
 }
 
 /** Starts one command and returns ms to ready (and to its "started" line, when it logs one). */
@@ -81,7 +139,8 @@ async function measure (infra: Infra, pool: pg.Pool, name: string) {
       await until(async () => (await pool.query('select status from webhook_secret_rotations where id = $1', [rotationId])).rows[0]?.status === 'succeeded',
         child, () => output)
     }
-    return { readyMs: performance.now() - t0, startedMs }
+    const readyMs = performance.now() - t0
+    return { readyMs, startedMs, cpuMs: argv[0] === 'npm' ? undefined : cpuMs(child.pid!) }
   } finally {
     if (child.exitCode === null) {
       process.kill(-child.pid!, 'SIGKILL')
@@ -96,23 +155,28 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const infra = await startInfra({ databaseUrl: values['database-url'], redisUrl: values['redis-url'] })
 const pool = new pg.Pool({ connectionString: infra.databaseUrl, max: 2 })
 try {
-  const results: Record<string, { readyMs: number[]; startedMs: number[] }> = {}
-  for (const name of Object.keys(COMMANDS)) results[name] = { readyMs: [], startedMs: [] }
+  const results: Record<string, { readyMs: number[]; startedMs: number[]; cpuMs: number[] }> = {}
+  for (const name of Object.keys(COMMANDS)) results[name] = { readyMs: [], startedMs: [], cpuMs: [] }
   // Interleaved, so a busy moment on the machine touches every command alike.
   for (let run = 0; run < Number(values.runs); run++) {
     for (const name of Object.keys(COMMANDS)) {
       const r = await measure(infra, pool, name)
       results[name]!.readyMs.push(r.readyMs)
       if (r.startedMs !== undefined) results[name]!.startedMs.push(r.startedMs)
+      if (r.cpuMs !== undefined) results[name]!.cpuMs.push(r.cpuMs)
     }
   }
   const bare = median(results['bare node + pg + ioredis']!.readyMs)
+  const bareMin = Math.min(...results['bare node + pg + ioredis']!.readyMs)
   const rows = Object.entries(results).map(([name, r]) => ({
     command: name,
     readyMedianMs: Math.round(median(r.readyMs)),
     readyMinMs: Math.round(Math.min(...r.readyMs)),
     startedLogMedianMs: r.startedMs.length ? Math.round(median(r.startedMs)) : null,
     ratioToBare: Number((median(r.readyMs) / bare).toFixed(2)),
+    // On a shared machine the fastest run of each is the least disturbed: the steadier ratio.
+    minRatioToBareMin: Number((Math.min(...r.readyMs) / bareMin).toFixed(2)),
+    cpuMedianMs: r.cpuMs.length ? median(r.cpuMs) : null,
   }))
   console.table(rows)
   console.log(JSON.stringify({ machine: machine(), runs: Number(values.runs), rows }))

@@ -2,13 +2,10 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import closeWithGrace from 'close-with-grace'
 import { ConfigError, configSchema, directDatabaseUrl, finalizeConfig, hasRedisTarget, parseEnv, requireExternalSecrets } from './config/config.js'
-import { createSecretBox } from './crypto/secret-box.js'
 import { migrateWhenReachable } from './db/migrate.js'
-import { issueApiKey } from './domain/api-keys.js'
-import { alreadyRunning, liveOwner, writeRuntime } from './embedded/data-dir.js'
-import { startEmbeddedRuntime, type EmbeddedRuntime } from './embedded/embedded-runtime.js'
+import type { EmbeddedRuntime } from './embedded/embedded-runtime.js'
 import { createLogger } from './logging/logger.js'
-import { startServices, type Role } from './services.js'
+import { loadRoleModules, startServices, type Role } from './services.js'
 import { assertCanListen, listenError } from './startup/listen-check.js'
 import { StartupError } from './startup/startup-error.js'
 
@@ -32,6 +29,7 @@ async function main () {
   const embeddedMode = !parsed.DATABASE_URL || !externalRedis
   // A second npm start is told so, not that its port is taken.
   if (embeddedMode && role === 'all') {
+    const { alreadyRunning, liveOwner } = await import('./embedded/data-dir.js')
     const owner = await liveOwner(path.resolve(parsed.DATA_DIR))
     if (owner) throw alreadyRunning(path.resolve(parsed.DATA_DIR), owner)
   }
@@ -50,6 +48,7 @@ async function main () {
   if (embeddedMode) {
     for (const signal of STOP_SIGNALS) process.on(signal, onStopSignal)
     if (role !== 'all') throw new ConfigError(`--role ${role} runs against real servers: set DATABASE_URL and REDIS_URL (or REDIS_CLUSTER_NODES, or REDIS_SENTINELS)`)
+    const { startEmbeddedRuntime } = await import('./embedded/embedded-runtime.js')
     embedded = await startEmbeddedRuntime({ dataDir: parsed.DATA_DIR, databaseUrl: parsed.DATABASE_URL, externalRedis }, log)
   }
   // A Cluster or Sentinel deployment has no single URL; only the embedded redis-server fills one in.
@@ -64,6 +63,9 @@ async function main () {
       })
 
   let services: Awaited<ReturnType<typeof startServices>>
+  // The role's modules load while the migration check waits on Postgres (the same promise
+  // startServices awaits; a failure surfaces there).
+  loadRoleModules(role).catch(() => {})
   try {
     const applied = await migrateWhenReachable(directDatabaseUrl(config), log)
     if (applied.length > 0) log.info({ applied }, 'migrations applied')
@@ -90,6 +92,9 @@ async function main () {
   if (stopSignal) return closer.close()
 
   if (embedded) {
+    const [{ writeRuntime }, { issueApiKey }, { createSecretBox }] = await Promise.all([
+      import('./embedded/data-dir.js'), import('./domain/api-keys.js'), import('./crypto/secret-box.js'),
+    ])
     const apiUrl = services.address ?? null
     await writeRuntime(embedded.dataDir, { databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL, apiUrl, pid: process.pid, startedAt: new Date().toISOString() })
     const issued = await issueApiKey(services.pool, { pepper: config.API_KEY_PEPPER, secretBox: createSecretBox(config.SECRET_ENCRYPTION_KEYS) },

@@ -1,10 +1,10 @@
 import type { Logger } from 'pino'
-import { buildApp, type App } from './app.js'
+import type { App } from './app.js'
 import type { Config } from './config/config.js'
 import { checkPooledTimeouts, createPool, databasePoolOptions } from './db/pool.js'
 import { createRedis } from './queue/redis.js'
 import { closeQueues, createQueues, type Queues } from './queue/queues.js'
-import { startWorkers, type Workers } from '../workers/index.js'
+import type { Workers } from '../workers/index.js'
 import { createMetrics } from './metrics/metrics.js'
 import { startMetricsServer, type HealthReport } from './metrics/metrics-server.js'
 import { registerScrapeGauges } from './metrics/scrape-gauges.js'
@@ -12,11 +12,26 @@ import { registerScrapeGauges } from './metrics/scrape-gauges.js'
 export type Role = 'all' | 'api' | 'worker'
 
 /**
+ * The code a role runs, imported on demand: a worker never loads Fastify, Swagger, the console or
+ * bull-board, an API never loads the processors. Start-up time is mostly module loading
+ * (docs/performance.md), and a killed worker's replacement waits on it. Imports are cached, so
+ * main can start this early and startServices awaits the same modules.
+ */
+export async function loadRoleModules (role: Role) {
+  const [app, workers] = await Promise.all([
+    role !== 'worker' ? import('./app.js') : undefined,
+    role !== 'api' ? import('../workers/index.js') : undefined,
+  ])
+  return { buildApp: app?.buildApp, startWorkers: workers?.startWorkers }
+}
+
+/**
  * Creates the pool, Redis connections and queues, starts the API and/or the workers, and returns
  * the one close path: stop intake, let in-flight work finish, then close queues, Redis and the pool
  * (reverse start order). Closing twice is harmless; a failed start closes what it had started.
  */
 export async function startServices (config: Config, log: Logger, role: Role) {
+  const { buildApp, startWorkers } = await loadRoleModules(role)
   const poolOptions = { ...databasePoolOptions(config), max: config.DATABASE_POOL_SIZE }
   const pool = createPool(config.DATABASE_URL, log, poolOptions)
   // With --role all the workers get a pool of their own: their transactions cannot take the API's
@@ -68,11 +83,11 @@ export async function startServices (config: Config, log: Logger, role: Role) {
   checkPooledTimeouts(pool, config, log).catch((err: unknown) => log.warn({ err }, 'could not read the pooled connections\' timeouts'))
   try {
     registerScrapeGauges(metrics, { pool, queues: queues(), log })
-    if (role !== 'worker') {
+    if (buildApp) {
       app = await buildApp({ config, pool, redis: redis('api'), queues: queues(), log, metrics })
       address = await app.listen({ port: config.PORT, host: config.HOST })
     }
-    if (role !== 'api') {
+    if (startWorkers) {
       workers = startWorkers({ config, pool: workerPool, connection: redis('worker'), queues: queues(), log, metrics })
     }
     if (config.METRICS_PORT !== undefined) {

@@ -1,5 +1,9 @@
-import pretty from 'pino-pretty'
+import { createRequire } from 'node:module'
+import type PinoPretty from 'pino-pretty'
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino'
+
+// Loaded only for a terminal: a service's JSON logs never need it, and its start does not pay for it.
+const loadPretty = () => createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty
 
 /**
  * Paths that may hold a credential or a secret anywhere we log an object. Handlers never log
@@ -23,7 +27,7 @@ const OPTIONS = (level: string): LoggerOptions => ({ level, redact: { paths: RED
 export function createLogger (level: string, destination?: DestinationStream): Logger {
   if (destination) return pino(OPTIONS(level), destination)
   if (process.stdout.isTTY && level !== 'silent') {
-    return pino(OPTIONS(level), pretty({ translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true }))
+    return pino(OPTIONS(level), loadPretty()({ translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true }))
   }
   return pino(OPTIONS(level))
 }

@@ -1,6 +1,10 @@
+import { createRequire } from 'node:module'
 import type { Telemetry } from 'bullmq'
-import { BullMQOtel } from 'bullmq-otel'
+import type { BullMQOtel } from 'bullmq-otel'
 import type { Config } from '../config/config.js'
+
+// Loaded only with tracing on: with it off a start does not pay for it and @opentelemetry/api.
+const loadBullMQOtel = () => (createRequire(import.meta.url)('bullmq-otel') as { BullMQOtel: typeof BullMQOtel }).BullMQOtel
 
 /**
  * BullMQ's own spans (produce, process) for every Queue and Worker, with the trace context stored
@@ -9,5 +13,5 @@ import type { Config } from '../config/config.js'
  */
 export function queueTelemetry (config: Pick<Config, 'OTEL_EXPORTER_OTLP_ENDPOINT' | 'OTEL_SERVICE_NAME'>): Telemetry | undefined {
   if (config.OTEL_EXPORTER_OTLP_ENDPOINT === undefined) return undefined
-  return new BullMQOtel({ tracerName: config.OTEL_SERVICE_NAME })
+  return new (loadBullMQOtel())({ tracerName: config.OTEL_SERVICE_NAME })
 }
