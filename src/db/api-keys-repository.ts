@@ -1,5 +1,6 @@
 import { previousRetainedUntilSql } from './retained-secrets-repository.js'
 import type { Queryable } from './pool.js'
+import type { SigningScheme } from './signing-keys-repository.js'
 
 export interface ApiKeyAuthRow {
   id: string
@@ -22,6 +23,8 @@ export interface ApiKeyForRotation {
   lastRotationId: string | null
   /** The rotation that produced the current secret; null for the secret issued with the key or restored by a rollback. */
   currentSecretRotationId: string | null
+  /** What deliveries are signed with: the `whsec_` secrets, the ed25519 key pairs, or both. */
+  signingScheme: SigningScheme
 }
 
 export interface NewApiKey {
@@ -87,12 +90,13 @@ export function keyForRotationColumns (cooldown: string) {
           secret_rotated_at + make_interval(secs => ${cooldown}::int) as "cooldownEndsAt",
           coalesce(secret_rotated_at + make_interval(secs => ${cooldown}::int) > now(), false) as "cooldownActive",
           last_rotation_id as "lastRotationId",
-          current_secret_rotation_id as "currentSecretRotationId"`
+          current_secret_rotation_id as "currentSecretRotationId",
+          signing_scheme as "signingScheme"`
 }
 
 export const KEY_FOR_ROTATION_FIELDS = [
   'id', 'webhookUrl', 'webhookSecret', 'secretVersion',
-  'revoked', 'cooldownEndsAt', 'cooldownActive', 'lastRotationId', 'currentSecretRotationId',
+  'revoked', 'cooldownEndsAt', 'cooldownActive', 'lastRotationId', 'currentSecretRotationId', 'signingScheme',
 ] as const satisfies readonly (keyof ApiKeyForRotation)[]
 
 export interface SecretSlots {
