@@ -29,7 +29,7 @@ commands:
   operators list [--json]            Lists operators (never a token or its hash).
 
   keyring status [--json]
-      Counts the stored ciphertexts (current, previous and held secrets) per master key id, and
+      Counts the stored ciphertexts (current, previous and held secrets, private signing keys) per master key id, and
       names the keys of SECRET_ENCRYPTION_KEYS that no ciphertext uses any more.
   keyring rewrap [--batch-size <n>] [--json]
       Re-encrypts every ciphertext under the first key of SECRET_ENCRYPTION_KEYS, in audited
