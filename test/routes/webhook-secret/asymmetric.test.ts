@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createOperator } from '../../fixtures/operators.js'
 import { revokeKey } from '../../../src/domain/api-keys.js'
-import { buildTestContext, createTestDatabase, json, type TestContext } from '../../helper.js'
+import { runAdminCli } from '../../fixtures/run-admin.js'
+import { buildTestContext, createTestDatabase, eventually, json, type TestContext } from '../../helper.js'
 
 let databaseUrl: string
 beforeAll(async () => { databaseUrl = await createTestDatabase() })
@@ -151,9 +152,42 @@ describe('PUT /v1/admin/api-keys/{keyId}/webhook-secret/scheme', () => {
     expect(await keyState(ctx, key.apiKeyId)).toEqual(before)
 
     await revokeKey(ctx.pool, key.apiKeyId, { actorType: 'system', actor: 'test' })
+    // The sweep erases a revoked key's secrets (audited) on its own schedule: let it finish first.
+    await eventually(async () => (await ctx.pool.query('select secrets_erased_at from api_keys where id = $1', [key.apiKeyId])).rows[0].secrets_erased_at !== null)
     const revokedBefore = await keyState(ctx, key.apiKeyId)
     const revoked = await operatorScheme(ctx, op.token, key.apiKeyId, { scheme: 'asymmetric', reason: 'x' })
     expect([revoked.statusCode, json(revoked).code]).toEqual([409, 'KEY_REVOKED'])
     expect(await keyState(ctx, key.apiKeyId)).toEqual(revokedBefore)
+  })
+})
+
+describe('admin keys scheme', () => {
+  it('switches a key from the CLI, audited with the operator and reason, printing public keys only', async () => {
+    const ctx = await buildTestContext({ databaseUrl })
+    const key = await ctx.createKey()
+    const cli = (argv: string[]) => runAdminCli({ pool: ctx.pool, config: ctx.config }, argv)
+
+    const res = await cli(['keys', 'scheme', key.apiKeyId, '--scheme', 'asymmetric', '--reason', 'ticket 7', '--operator', 'carol', '--json'])
+    expect(res.code, res.stderr).toBe(0)
+    const { changed, signingScheme } = res.json()
+    expect(changed).toBe(true)
+    expect(signingScheme).toMatchObject({ signingScheme: 'asymmetric', publicKeys: [{ keyVersion: 1, current: true }] })
+    expect(json(await ctx.get(key.apiKey, METADATA)).webhookSecret).toMatchObject(signingScheme)
+    expect(await auditActions(ctx, key.apiKeyId, 'webhook_secret.scheme_changed')).toEqual([
+      { actor_type: 'operator', actor: 'carol', reason: 'ticket 7', details: expect.objectContaining({ from: 'symmetric', to: 'asymmetric' }) },
+    ])
+    const human = await cli(['keys', 'scheme', key.apiKeyId, '--scheme', 'asymmetric', '--reason', 'again'])
+    expect(human.stdout).toContain('already signed with the asymmetric scheme')
+    expect(human.stdout).toContain(signingScheme.publicKeys[0].publicKey)
+    expectNoPrivateKey(res.stdout, human.stdout)
+
+    const before = await keyState(ctx, key.apiKeyId)
+    for (const argv of [['--scheme', 'rsa', '--reason', 'x'], ['--scheme', 'both'], ['--scheme', 'both', '--reason', ' ']]) {
+      const bad = await cli(['keys', 'scheme', key.apiKeyId, ...argv, '--json'])
+      expect([bad.code, bad.json().error.code], argv.join(' ')).toEqual([1, 'VALIDATION_FAILED'])
+    }
+    const unknown = await cli(['keys', 'scheme', randomUUID(), '--scheme', 'both', '--reason', 'x', '--json'])
+    expect([unknown.code, unknown.json().error.code]).toEqual([1, 'RESOURCE_NOT_FOUND'])
+    expect(await keyState(ctx, key.apiKeyId)).toEqual(before)
   })
 })
