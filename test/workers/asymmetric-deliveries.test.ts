@@ -119,4 +119,23 @@ describe('deliveries of a key that signs with ed25519 (v1a)', () => {
     expect(delivery!.headers['webhook-signature']).toMatch(/^v1,\S+$/)
     expect(verdicts(delivery!, key.webhookSecret!)).toEqual(ALL)
   })
+
+  it('signs a test delivery with the key pairs the sign choice names', async () => {
+    const receiver = await startReceiver()
+    const ctx = await buildTestContext({ databaseUrl, env: LOCAL })
+    const key = await ctx.createKey({ webhookUrl: receiver.url })
+    const scheme = await switchScheme(ctx, key.apiKey, 'asymmetric')
+    const noPrevious = await ctx.app.inject({ method: 'POST', url: `${METADATA}/test-delivery`, headers: { 'x-api-key': key.apiKey, 'content-type': 'application/json' }, payload: JSON.stringify({ sign: 'previous' }) })
+    expect(json(noPrevious).code).toBe('NO_PREVIOUS_SECRET')
+
+    await ctx.rotate(key.apiKey, { idempotencyKey: randomUUID() })
+    await receiver.waitFor(1)
+    const [newJwk, oldJwk] = await fetchJwks(ctx, scheme.jwksUrl)
+    await testDelivery(ctx, key.apiKey, 'current')
+    const [, current] = await receiver.waitFor(2)
+    expect([asymmetricVerdicts(current!, newJwk!), asymmetricVerdicts(current!, oldJwk!)]).toEqual([VERIFIES, FAILS])
+    await testDelivery(ctx, key.apiKey, 'previous')
+    const [, , previous] = await receiver.waitFor(3)
+    expect([asymmetricVerdicts(previous!, newJwk!), asymmetricVerdicts(previous!, oldJwk!)]).toEqual([FAILS, VERIFIES])
+  })
 })
