@@ -5,6 +5,7 @@ import { aad, createSecretBox } from '../../src/crypto/secret-box.js'
 import { signingPrivateKey } from '@webhook-secret-rotation/signing'
 import { runAdminCli } from '../fixtures/run-admin.js'
 import { buildTestContext, createTestDatabase, json, TEST_ENCRYPTION_KEYS, type TestContext } from '../helper.js'
+import { putScheme } from '../fixtures/signing-scheme.js'
 
 const NEW_KEY = `k2:${Buffer.alloc(32, 9).toString('base64')}`
 const ring = (raw: string) => parseEnv({ SECRET_ENCRYPTION_KEYS: raw }).SECRET_ENCRYPTION_KEYS!
@@ -26,7 +27,7 @@ describe('admin keyring and asymmetric private keys', () => {
   it('counts the private keys per master key and rewraps them with the key, still bound to their row', async () => {
     const ctx = await buildTestContext({ databaseUrl: await createTestDatabase() })
     const key = await ctx.createKey()
-    await ctx.app.inject({ method: 'PUT', url: '/v1/auth/api-keys/me/webhook-secret/scheme', headers: { 'x-api-key': key.apiKey, 'content-type': 'application/json' }, payload: JSON.stringify({ scheme: 'asymmetric' }) })
+    await putScheme(ctx, key.apiKey, { scheme: 'asymmetric' })
     expect(json(await ctx.rotate(key.apiKey, { idempotencyKey: randomUUID() })).webhookSecret.signingKey.keyVersion).toBe(2)
 
     const status = await keyring(ctx, `${NEW_KEY},${TEST_ENCRYPTION_KEYS}`, ['status'])

@@ -9,6 +9,7 @@ import { createArrivals } from '../fixtures/arrivals.js'
 import { listenOnLoopback } from '../fixtures/listen.js'
 import { createOperator } from '../fixtures/operators.js'
 import { buildTestContext, createTestDatabase, json } from '../helper.js'
+import { expireRetained, putScheme } from '../fixtures/signing-scheme.js'
 
 let databaseUrl: string
 beforeAll(async () => { databaseUrl = await createTestDatabase() })
@@ -49,7 +50,7 @@ describe('the receiver example of docs/verifying-deliveries.md', () => {
     const receiver = await startVerifyingReceiver((body, headers) => verifyDelivery(body, headers))
 
     const key = await ctx.createKey({ webhookUrl: receiver.url })
-    const switched = await ctx.app.inject({ method: 'PUT', url: `${METADATA}/scheme`, headers: { 'x-api-key': key.apiKey, 'content-type': 'application/json' }, payload: JSON.stringify({ scheme: 'asymmetric' }) })
+    const switched = await putScheme(ctx, key.apiKey, { scheme: 'asymmetric' })
     verifyDelivery = createJwksVerifier({ jwksUrl: `${apiUrl}${json(switched).signingScheme.jwksUrl}`, minRefreshMs: 0 })
     const testDelivery = () => ctx.app.inject({ method: 'POST', url: `${METADATA}/test-delivery`, headers: { 'x-api-key': key.apiKey } })
 
@@ -59,9 +60,7 @@ describe('the receiver example of docs/verifying-deliveries.md', () => {
     // Rotate, then retire the old key pair: only a key the receiver has never fetched signs now.
     expect((await ctx.rotate(key.apiKey, { idempotencyKey: randomUUID() })).statusCode).toBe(200)
     expect((await receiver.waitFor(2))[1]).toEqual({ type: 'webhook_secret.rotated', verified: true })
-    const expired = await ctx.app.inject({
-      method: 'POST', url: `/v1/admin/api-keys/${key.apiKeyId}/webhook-secret/expire-previous`, headers: { authorization: `Bearer ${op.token}`, 'content-type': 'application/json' }, payload: JSON.stringify({ reason: 'rotation done' }),
-    })
+    const expired = await expireRetained(ctx, op.token, key.apiKeyId, 'rotation done')
     expect(expired.statusCode).toBe(200)
     await testDelivery()
     expect((await receiver.waitFor(3))[2]).toEqual({ type: 'webhook.test', verified: true })

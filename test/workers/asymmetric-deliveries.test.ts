@@ -6,6 +6,7 @@ import { createOperator } from '../fixtures/operators.js'
 import { startReceiver, type Received } from '../fixtures/receiver.js'
 import { ALL, NONE, verdicts } from '../fixtures/verdicts.js'
 import { buildTestContext, createTestDatabase, json, type TestContext } from '../helper.js'
+import { expireRetained, putScheme } from '../fixtures/signing-scheme.js'
 
 let databaseUrl: string
 beforeAll(async () => { databaseUrl = await createTestDatabase() })
@@ -16,7 +17,7 @@ const LOCAL = { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true' }
 interface Jwk { kid: string; x: string; kty: string; crv: string }
 
 async function switchScheme (ctx: TestContext, apiKey: string, scheme: string) {
-  const res = await ctx.app.inject({ method: 'PUT', url: `${METADATA}/scheme`, headers: { 'x-api-key': apiKey, 'content-type': 'application/json' }, payload: JSON.stringify({ scheme }) })
+  const res = await putScheme(ctx, apiKey, { scheme })
   expect(res.statusCode).toBe(200)
   return json(res).signingScheme as { jwksUrl: string; publicKeys: { publicKey: string; kid: string }[] }
 }
@@ -97,9 +98,7 @@ describe('deliveries of a key that signs with ed25519 (v1a)', () => {
     expect(asymmetricVerdicts(during!, oldJwk!)).toEqual(VERIFIES)
 
     // Once the old key pair is expired, only the new one signs.
-    const expired = await ctx.app.inject({
-      method: 'POST', url: `/v1/admin/api-keys/${key.apiKeyId}/webhook-secret/expire-previous`, headers: { authorization: `Bearer ${op.token}`, 'content-type': 'application/json' }, payload: JSON.stringify({ reason: 'rotation done' }),
-    })
+    const expired = await expireRetained(ctx, op.token, key.apiKeyId, 'rotation done')
     expect(expired.statusCode).toBe(200)
     await testDelivery(ctx, key.apiKey)
     const [, , after] = await receiver.waitFor(3)

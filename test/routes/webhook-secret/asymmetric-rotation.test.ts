@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { publicKeyBytes } from '@webhook-secret-rotation/signing'
 import { createOperator } from '../../fixtures/operators.js'
 import { buildTestContext, createTestDatabase, eventually, json, ROTATIONS_PATH, type TestContext } from '../../helper.js'
+import { expireRetained, putScheme } from '../../fixtures/signing-scheme.js'
 
 let databaseUrl: string
 beforeAll(async () => { databaseUrl = await createTestDatabase() })
@@ -12,7 +13,7 @@ const WHPK = /^whpk_[A-Za-z0-9+/]{43}=$/
 
 async function switchedKey (ctx: TestContext, scheme: 'asymmetric' | 'both') {
   const key = await ctx.createKey()
-  const res = await ctx.app.inject({ method: 'PUT', url: `${METADATA}/scheme`, headers: { 'x-api-key': key.apiKey, 'content-type': 'application/json' }, payload: JSON.stringify({ scheme }) })
+  const res = await putScheme(ctx, key.apiKey, { scheme })
   expect(res.statusCode).toBe(200)
   const { jwksUrl, publicKeys } = json(res).signingScheme
   return { ...key, jwksUrl: jwksUrl as string, first: publicKeys[0] as { kid: string; publicKey: string; keyVersion: number } }
@@ -128,9 +129,7 @@ describe('GET /v1/webhook-signing-keys/{token} (JWKS)', () => {
     expect(after[0].exp).toBeUndefined()
     expect(after[1].exp).toBe(Math.floor(Date.parse((json(await ctx.get(key.apiKey, METADATA)).webhookSecret.publicKeys[1]).retainedUntil) / 1000))
 
-    const expired = await ctx.app.inject({
-      method: 'POST', url: `/v1/admin/api-keys/${key.apiKeyId}/webhook-secret/expire-previous`, headers: { authorization: `Bearer ${op.token}`, 'content-type': 'application/json' }, payload: JSON.stringify({ reason: 'leaked' }),
-    })
+    const expired = await expireRetained(ctx, op.token, key.apiKeyId, 'leaked')
     expect(expired.statusCode).toBe(200)
     expect(await kids(ctx, key.jwksUrl)).toEqual([rotated.kid])
     const { rows } = await ctx.pool.query("select details from audit_events where api_key_id = $1 and action = 'webhook_secret.previous_expired'", [key.apiKeyId])
@@ -173,7 +172,7 @@ describe('GET /v1/webhook-signing-keys/{token} (JWKS)', () => {
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
       expect(json(res).code).toBe('RESOURCE_NOT_FOUND')
     }
-    await ctx.app.inject({ method: 'PUT', url: `${METADATA}/scheme`, headers: { 'x-api-key': key.apiKey, 'content-type': 'application/json' }, payload: JSON.stringify({ scheme: 'symmetric' }) })
+    await putScheme(ctx, key.apiKey, { scheme: 'symmetric' })
     expect(json(await jwks(ctx, key.jwksUrl))).toEqual({ keys: [] })
 
     await ctx.pool.query('update api_keys set revoked_at = now() where id = $1', [key.apiKeyId])

@@ -4,17 +4,13 @@ import { createOperator } from '../../fixtures/operators.js'
 import { revokeKey } from '../../../src/domain/api-keys.js'
 import { runAdminCli } from '../../fixtures/run-admin.js'
 import { buildTestContext, createTestDatabase, eventually, json, type TestContext } from '../../helper.js'
+import { SCHEME_PATH, putScheme } from '../../fixtures/signing-scheme.js'
 
 let databaseUrl: string
 beforeAll(async () => { databaseUrl = await createTestDatabase() })
 
 const METADATA = '/v1/auth/api-keys/me/webhook-secret'
-const SCHEME = `${METADATA}/scheme`
 const WHPK = /^whpk_[A-Za-z0-9+/]{43}=$/
-
-function putScheme (ctx: TestContext, apiKey: string, body: unknown) {
-  return ctx.app.inject({ method: 'PUT', url: SCHEME, headers: { 'x-api-key': apiKey, 'content-type': 'application/json' }, payload: JSON.stringify(body) })
-}
 
 function operatorScheme (ctx: TestContext, token: string, keyId: string, body: unknown) {
   return ctx.app.inject({
@@ -105,7 +101,7 @@ describe('PUT /v1/auth/api-keys/me/webhook-secret/scheme', () => {
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
       expect(json(res).code).toBe('VALIDATION_FAILED')
     }
-    const noKey = await ctx.app.inject({ method: 'PUT', url: SCHEME, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ scheme: 'asymmetric' }) })
+    const noKey = await ctx.app.inject({ method: 'PUT', url: SCHEME_PATH, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ scheme: 'asymmetric' }) })
     expect(noKey.statusCode).toBe(401)
     expect(json(noKey).code).toBe('API_KEY_MISSING')
     expect(await keyState(ctx, key.apiKeyId)).toEqual(before)
