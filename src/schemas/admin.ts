@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { MAX_BIGINT } from '../http/cursor.js'
 import { envelopeSchema, isoTime, listSchema, nullableTime } from './common.js'
-import { rotationListItemSchema, signingSchemeSchema, signingSecretSchema } from './webhook-secret.js'
+import { rotationListItemSchema, signingSchemeResourceSchema, signingSchemeSchema, signingSecretSchema } from './webhook-secret.js'
 
 export const operatorActionBodySchema = z.strictObject({
   reason: z.string().trim().min(1).max(500).describe('why; recorded in the audit trail'),
@@ -58,6 +58,6 @@ export const apiKeyViewSchema = z.object({
   expiresAt: nullableTime,
   revokedAt: nullableTime,
   recentRotations: z.array(rotationListItemSchema),
-})
+}).extend(signingSchemeResourceSchema.shape)
 
 export const apiKeyViewEnvelope = envelopeSchema('apiKey', apiKeyViewSchema)

@@ -3369,6 +3369,24 @@ export interface paths {
                                         retryAfter: number | null;
                                     } | null;
                                 }[];
+                                /**
+                                 * @description symmetric: whsec_ secrets sign (HMAC, v1 and X-Kash-Signature; the default); asymmetric: ed25519 key pairs sign (Standard Webhooks v1a); both: while a receiver migrates
+                                 * @enum {string}
+                                 */
+                                signingScheme: "symmetric" | "asymmetric" | "both";
+                                jwksUrl: string | null;
+                                publicKeys: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                }[];
                             };
                             data: {
                                 /** Format: uuid */
@@ -3426,6 +3444,24 @@ export interface paths {
                                         detail: string;
                                         retryAfter: number | null;
                                     } | null;
+                                }[];
+                                /**
+                                 * @description symmetric: whsec_ secrets sign (HMAC, v1 and X-Kash-Signature; the default); asymmetric: ed25519 key pairs sign (Standard Webhooks v1a); both: while a receiver migrates
+                                 * @enum {string}
+                                 */
+                                signingScheme: "symmetric" | "asymmetric" | "both";
+                                jwksUrl: string | null;
+                                publicKeys: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
                                 }[];
                             };
                             _meta: {

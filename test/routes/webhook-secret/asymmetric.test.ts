@@ -129,6 +129,9 @@ describe('PUT /v1/admin/api-keys/{keyId}/webhook-secret/scheme', () => {
       { actor_type: 'operator', actor: op.name, reason: 'customer asked, ticket 42', details: { from: 'symmetric', to: 'both', issuedKeyVersion: 1, kid: scheme.publicKeys[0].kid } },
     ])
     expect(json(await ctx.get(key.apiKey, METADATA)).webhookSecret).toMatchObject(scheme)
+    const view = await ctx.app.inject({ method: 'GET', url: `/v1/admin/api-keys/${key.apiKeyId}`, headers: { authorization: `Bearer ${op.token}` } })
+    expect(json(view).apiKey).toMatchObject(scheme)
+    expectNoPrivateKey(view.body)
   })
 
   it('refuses a missing reason, an unknown key, a revoked key and a bad token, changing nothing', async () => {
