@@ -144,6 +144,8 @@ export interface RotationGate {
   secretRecoverable: boolean
   /** Whether the key's current secret reached its requester (the delivered rule): false means the next rotation discards it. */
   currentSecretDelivered: boolean
+  /** The key signs with ed25519 key pairs alone: a rotation hands over nothing secret, so nothing can be lost. */
+  publicKeysOnly: boolean
 }
 
 /**
@@ -159,7 +161,8 @@ export function rotationGateQuery (keyId: string, cooldown: string) {
               as "retryAfterSeconds",
             k.last_rotation_id as "lastRotationId",
             coalesce(r.held_secret is not null and r.secret_available_until > now(), false) as "secretRecoverable",
-            (k.current_secret_rotation_id is null or c.secret_first_delivered_at is not null) as "currentSecretDelivered"
+            (k.current_secret_rotation_id is null or c.secret_first_delivered_at is not null) as "currentSecretDelivered",
+            k.signing_scheme = 'asymmetric' as "publicKeysOnly"
      from api_keys k
      left join webhook_secret_rotations r on r.id = k.last_rotation_id
      left join webhook_secret_rotations c on c.id = k.current_secret_rotation_id

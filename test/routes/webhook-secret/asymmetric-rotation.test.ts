@@ -52,6 +52,8 @@ describe('rotating an asymmetric key', () => {
     // The same cooldown as a secret rotation.
     const again = await ctx.rotate(key.apiKey, { idempotencyKey: randomUUID() })
     expect([again.statusCode, json(again).code]).toEqual([429, 'WEBHOOK_SECRET_ROTATION_COOLDOWN'])
+    expect(json(again).detail).toContain('the new public key is in GET /v1/auth/api-keys/me/webhook-secret')
+    expect(again.headers.link).toBeUndefined()
 
     const slotsAfter = await ctx.secretSlots(key.apiKeyId)
     expect(slotsAfter.current).toBe(slotsBefore.current)
