@@ -27,11 +27,6 @@ const rotationFields = {
   }).nullable(),
 }
 
-export const rotationSchema = z.object({
-  ...rotationFields,
-  secret: z.string().nullable().describe('the new secret, only while held'),
-})
-
 export const rotationListItemSchema = z.object(rotationFields)
 
 export const signingSchemeSchema = z.enum(['symmetric', 'asymmetric', 'both'])
@@ -44,6 +39,12 @@ export const publicSigningKeySchema = z.object({
   current: z.boolean(),
   createdAt: isoTime,
   retainedUntil: nullableTime.describe('when it stops signing; null for the current key pair'),
+})
+
+export const rotationSchema = z.object({
+  ...rotationFields,
+  secret: z.string().nullable().describe('the new secret, only while held'),
+  signingKey: publicSigningKeySchema.optional().describe('the key pair this rotation made (its public key), when the key signs with v1a'),
 })
 
 export const rotatedSecretSchema = z.object({

@@ -409,6 +409,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
                                 /** Format: uuid */
@@ -440,6 +453,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -577,6 +603,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
                                 /** Format: uuid */
@@ -608,6 +647,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -844,6 +896,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
                                 /** Format: uuid */
@@ -875,6 +940,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -2215,6 +2293,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
                                 /** Format: uuid */
@@ -2246,6 +2337,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -2294,6 +2398,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
                                 /** Format: uuid */
@@ -2325,6 +2442,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -2452,6 +2582,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
                                 /** Format: uuid */
@@ -2483,6 +2626,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -2531,6 +2687,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
                                 /** Format: uuid */
@@ -2562,6 +2731,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -2691,6 +2873,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
                                 /** Format: uuid */
@@ -2722,6 +2917,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -2770,6 +2978,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
                                 /** Format: uuid */
@@ -2801,6 +3022,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -3050,6 +3284,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
                                 /** Format: uuid */
@@ -3081,6 +3328,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -3198,6 +3458,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
                                 /** Format: uuid */
@@ -3229,6 +3502,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;

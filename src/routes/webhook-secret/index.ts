@@ -7,7 +7,8 @@ import { listRotations } from '../../db/rotations-repository.js'
 import type { HeldSecrets } from '../../domain/held-secrets.js'
 import type { RotationRequests } from '../../domain/rotation-requests.js'
 import { describeSigningSet } from '../../domain/signing-set.js'
-import { readSchemeView, switchSigningScheme } from '../../domain/signing-keys.js'
+import { readSchemeView, switchSigningScheme, toPublicKeyResource } from '../../domain/signing-keys.js'
+import { findSigningKeyByRotation } from '../../db/signing-keys-repository.js'
 import type { SecretBox } from '../../crypto/secret-box.js'
 import { toSchemeResource } from '../../http/scheme-resource.js'
 import { AppError } from '../../errors/app-error.js'
@@ -75,7 +76,8 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
     const row = await ownRotation(request.params.id, request.apiKey.id)
     // A held secret goes to whoever asked for it: an operator recovery's secret is handed over by the operator.
     const secret = row.kind === 'customer' ? revealForResponse(heldSecrets, request, reply, row) : null
-    return envelope(request, 'rotation', toRotationResource(row, secret))
+    const keyPair = await findSigningKeyByRotation(pool, row.id)
+    return envelope(request, 'rotation', { ...toRotationResource(row, secret), ...(keyPair ? { signingKey: toPublicKeyResource(keyPair) } : {}) })
   })
 
   app.get('/rotations', {

@@ -71,7 +71,11 @@ describe('rotating an asymmetric key', () => {
     const accepted = await ctx.rotate(key.apiKey, { idempotencyKey: randomUUID(), prefer: 'respond-async' })
     expect(accepted.statusCode).toBe(202)
     const rotationId = String(accepted.headers.location).split('/').pop()
-    await eventually(async () => json(await ctx.get(key.apiKey, `${ROTATIONS_PATH}/${rotationId}`)).rotation.status === 'succeeded')
+    const polled = await eventually(async () => {
+      const { rotation } = json(await ctx.get(key.apiKey, `${ROTATIONS_PATH}/${rotationId}`))
+      return rotation.status === 'succeeded' && rotation
+    })
+    expect(polled).toMatchObject({ secret: null, secretHeld: false, signingKey: { keyVersion: 2, current: true, publicKey: expect.stringMatching(WHPK) } })
 
     const metadata = await ctx.get(key.apiKey, METADATA)
     const { publicKeys, signingScheme } = json(metadata).webhookSecret
