@@ -39,6 +39,7 @@ import { llmsTxtRoutes } from './routes/llms-txt/index.js'
 import { EVENTS_PATH, webhookEventRoutes } from './routes/webhook-events/index.js'
 import { webhookSecretRoutes } from './routes/webhook-secret/index.js'
 import { testDeliveryRoutes } from './routes/webhook-secret/test-delivery.js'
+import { signingKeyRoutes } from './routes/signing-keys/index.js'
 
 export interface AppDeps {
   config: Config
@@ -153,11 +154,12 @@ export async function buildApp (deps: AppDeps) {
     enqueue: (event) => withTimeout(enqueueDelivery(queues.deliveries, event), ENQUEUE_TIMEOUT_MS),
   })
   const webhookSecretPrefix = '/v1/auth/api-keys/me/webhook-secret'
-  await app.register(webhookSecretRoutes, { prefix: webhookSecretPrefix, pool, redis, config, rotationRequests, heldSecrets })
+  await app.register(webhookSecretRoutes, { prefix: webhookSecretPrefix, pool, redis, config, rotationRequests, heldSecrets, secretBox })
   await app.register(testDeliveryRoutes, { prefix: webhookSecretPrefix, pool, redis, config, deliveries })
   await app.register(webhookEventRoutes, { prefix: EVENTS_PATH, pool, redis, config, deliveries })
   await app.register(customerAuditRoutes, { pool, redis, config })
-  await app.register(operatorActionRoutes, { prefix: '/v1/admin', pool, config, rotationRequests, heldSecrets })
+  await app.register(signingKeyRoutes, { pool })
+  await app.register(operatorActionRoutes, { prefix: '/v1/admin', pool, config, rotationRequests, heldSecrets, secretBox })
   await app.register(adminReadRoutes, { prefix: '/v1/admin', pool, config })
   await app.register(queueDashboardPlugin, { pool, config, queues })
   await app.register(consoleRoutes, { prefix: '/admin', pool, config, rotationRequests, heldSecrets })

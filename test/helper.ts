@@ -24,7 +24,7 @@ export const TEST_PEPPER = 'test-pepper-0123456789abcdef0123456789abcdef'
 export const TEST_ENCRYPTION_KEYS = `t1:${Buffer.alloc(32, 7).toString('base64')}`
 
 /** Any credential or secret in plaintext: what must never reach logs or Redis. */
-export const LEAK_PATTERN = /whsec_|kash_(live|test)_[0-9A-Za-z]{32}/
+export const LEAK_PATTERN = /whsec_|whsk_|kash_(live|test)_[0-9A-Za-z]{32}/
 
 /** A database of this test file's own, cloned from the migrated template. */
 export async function createTestDatabase (): Promise<string> {

@@ -6,7 +6,7 @@ import { aad, type SecretBox } from '../src/crypto/secret-box.js'
 import { findDeliveryTarget, recordDeliveryAttempt, type DeliveryTarget } from '../src/db/webhook-events-repository.js'
 import type { sendWebhook } from '../src/delivery/http-sender.js'
 import { deliveryJobData, type DeliveryJobData, type DeliveryJobResult } from '../src/queue/delivery-queue.js'
-import { SIGNATURE_HEADER, signPayload, standardWebhookHeaders } from '@webhook-secret-rotation/signing'
+import { SIGNATURE_HEADER, signPayload, standardWebhookHeadersWithKeys } from '@webhook-secret-rotation/signing'
 
 /** A receiver that did not take the delivery; BullMQ retries it. Logged as 'delivery attempted', not as a fault. */
 export class DeliveryAttemptFailed extends Error {}
@@ -36,6 +36,16 @@ function signingSecrets (target: DeliveryTarget, secretBox: SecretBox): string[]
 }
 
 /**
+ * The private keys to sign with (v1a), chosen as the secrets are: the current key pair, the
+ * retained ones in their window, or both. None unless the key's scheme signs with v1a.
+ */
+function signingPrivateKeys (target: DeliveryTarget, secretBox: SecretBox): string[] {
+  if (target.signingScheme === 'symmetric') return []
+  const chosen = target.signingKeys.filter((k) => target.signWith === 'both' || k.current === (target.signWith === 'current'))
+  return chosen.map((k) => secretBox.decrypt(k.privateKey, aad.signingKey(target.apiKeyId, k.keyVersion)))
+}
+
+/**
  * Delivers one webhook event: POST the fixed body, signed at send time. 2xx delivered; 408, 429,
  * 5xx, timeouts and network errors are retried by BullMQ (jittered exponential backoff, capped);
  * anything else fails for good. At-least-once: a repeated job of a delivered event sends nothing.
@@ -59,8 +69,9 @@ export function createDeliverProcessor ({ pool, secretBox, config, log, send }: 
       await recordDeliveryAttempt(pool, eventId, { status: 'failed', statusCode: null, error: 'the key was revoked; its secrets are erased' })
       return { eventId, status: 'failed' }
     }
-    const secrets = signingSecrets(target, secretBox)
-    if (secrets.length === 0) {
+    const secrets = target.signingScheme === 'asymmetric' ? [] : signingSecrets(target, secretBox)
+    const privateKeys = signingPrivateKeys(target, secretBox)
+    if (secrets.length === 0 && privateKeys.length === 0) {
       await recordDeliveryAttempt(pool, eventId, { status: 'failed', statusCode: null, error: 'no previous secret to sign with' })
       return { eventId, status: 'failed' }
     }
@@ -71,8 +82,9 @@ export function createDeliverProcessor ({ pool, secretBox, config, log, send }: 
       body: target.body,
       headers: {
         'content-type': 'application/json',
-        [SIGNATURE_HEADER.toLowerCase()]: signPayload(target.body, secrets, now),
-        ...standardWebhookHeaders(eventId, target.body, secrets, now),
+        // X-Kash-Signature is HMAC only: a key that signs with v1a alone does not send it.
+        ...(secrets.length > 0 ? { [SIGNATURE_HEADER.toLowerCase()]: signPayload(target.body, secrets, now) } : {}),
+        ...standardWebhookHeadersWithKeys(eventId, target.body, { secrets, privateKeys }, now),
         'x-kash-event-id': eventId,
         'user-agent': USER_AGENT,
       },

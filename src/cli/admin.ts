@@ -15,6 +15,7 @@ import { withTimeout } from '../util/with-timeout.js'
 import { ACTION_KINDS, asRefusal, parseActionCommand, runActionCommand, type ActionCommand } from './admin-actions.js'
 import { cliActorName, invalid, Refusal, refuse, UsageError, UUID, type AdminDeps, type AdminIo } from './admin-common.js'
 import { KEYRING_SUBCOMMANDS, parseKeyringCommand, runKeyringCommand, type KeyringCommand } from './admin-keyring.js'
+import { parseSchemeCommand, runSchemeCommand, type SchemeCommand } from './admin-scheme.js'
 import { OPERATOR_SUBCOMMANDS, parseOperatorCommand, runOperatorCommand, type OperatorCommand } from './admin-operators.js'
 import { formatIssued, formatKeyList, formatRevoked, publicKeyRow, USAGE } from './format-table.js'
 
@@ -27,6 +28,7 @@ type Command =
   | OperatorCommand
   | KeyringCommand
   | ActionCommand
+  | SchemeCommand
 
 const SCOPE = /^[a-z][a-z0-9_-]*(:[a-z0-9_-]+)*$/
 const ISO_8601 = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/
@@ -95,6 +97,7 @@ function parseCommand (argv: string[]): Command | 'help' {
   if (group === undefined) throw new UsageError('no command given')
   if (group === 'operators' && sub !== undefined && OPERATOR_SUBCOMMANDS.includes(sub)) return parseOperatorCommand(sub, rest)
   if (group === 'keys' && sub !== undefined && Object.hasOwn(ACTION_KINDS, sub)) return parseActionCommand('keys', sub, rest)
+  if (group === 'keys' && sub === 'scheme') return parseSchemeCommand(rest)
   if (group === 'keyring' && sub !== undefined && KEYRING_SUBCOMMANDS.includes(sub)) return parseKeyringCommand(sub, rest)
   if (group === 'rotations' && sub === 'acknowledge') return parseActionCommand('rotations', sub, rest)
   if (group !== 'keys' || (sub !== 'issue' && sub !== 'list' && sub !== 'revoke')) {
@@ -154,6 +157,7 @@ export async function runAdmin (argv: string[], deps: AdminDeps): Promise<number
     if (cmd.name === 'operator-issue' || cmd.name === 'operator-revoke' || cmd.name === 'operator-list') return await runOperatorCommand(cmd, deps, out, actor.actor)
     if (cmd.name === 'keyring-status' || cmd.name === 'keyring-rewrap') return await runKeyringCommand(cmd, deps, out, actor.actor)
     if (cmd.name === 'action' || cmd.name === 'acknowledge') return await runActionCommand(cmd, deps, out, actor.actor)
+    if (cmd.name === 'scheme') return await runSchemeCommand(cmd, deps, out, actor.actor)
     if (cmd.name === 'issue') {
       const secretBox = createSecretBox(deps.config.SECRET_ENCRYPTION_KEYS)
       const issued = await issueApiKey(deps.pool, { pepper: deps.config.API_KEY_PEPPER, secretBox }, cmd.input, actor)

@@ -21,6 +21,9 @@ commands:
       Every earlier secret (or the version named) stops signing now: it leaked.
       These three run through the worker (they need Redis) and wait up to 30 s for it. The actor
       recorded in the audit trail is --operator, or admin-cli:$USER.
+  keys scheme <keyId> --scheme symmetric|asymmetric|both --reason <text> [--operator <name>] [--json]
+      How deliveries are signed: whsec_ secrets (HMAC, v1), ed25519 key pairs (v1a), or both. A
+      switch to asymmetric or both makes the first key pair; prints the JWKS URL and the public keys.
   rotations acknowledge <rotationId> [--operator <name>] [--json]
       Erases the held copy of a recovery's secret once it was handed over.
 
@@ -29,7 +32,7 @@ commands:
   operators list [--json]            Lists operators (never a token or its hash).
 
   keyring status [--json]
-      Counts the stored ciphertexts (current, previous and held secrets) per master key id, and
+      Counts the stored ciphertexts (current, previous and held secrets, private signing keys) per master key id, and
       names the keys of SECRET_ENCRYPTION_KEYS that no ciphertext uses any more.
   keyring rewrap [--batch-size <n>] [--json]
       Re-encrypts every ciphertext under the first key of SECRET_ENCRYPTION_KEYS, in audited

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { verifySignature } from '@webhook-secret-rotation/signing'
+import { verifySignature, verifyStandardWebhookAsymmetric } from '@webhook-secret-rotation/signing'
 
 export interface VerifyCliIo {
   stdout: (s: string) => void;
@@ -11,9 +11,12 @@ export interface VerifyCliIo {
 
 const USAGE = `usage: tsx src/cli/verify.ts --signature <header> (--body <string> | --body-file <path>)
          (--secret <s> | --secret-file <path>)... [--tolerance-ms N] [--now-ms N] [--json]
+       tsx src/cli/verify.ts --signature <webhook-signature> --webhook-id <id> --webhook-timestamp <s>
+         (--body <string> | --body-file <path>) (--public-key whpk_...)... [--tolerance-ms N] [--now-ms N] [--json]
 
-Verifies a webhook signature header against the raw request body.
---secret / --secret-file may be repeated; secrets are tried in the order given.
+Verifies a webhook signature header against the raw request body: X-Kash-Signature with
+secrets, or the v1a entries of a Standard Webhooks webhook-signature with public keys.
+--secret / --secret-file / --public-key may be repeated; they are tried in the order given.
 Exit codes: 0 valid, 1 invalid, 2 bad arguments.
 `
 
@@ -36,6 +39,15 @@ function readFileOrThrow (io: VerifyCliIo, flag: string, path: string): Buffer {
   }
 }
 
+/** v1a: the Standard Webhooks headers as given on the command line, verified with public keys. */
+function verifyV1a (body: string | Buffer, signature: string, id: string | undefined, timestamp: string | undefined, publicKeys: string[], toleranceMs?: number, nowMs?: number) {
+  if (id === undefined || timestamp === undefined) throw new UsageError('--webhook-id and --webhook-timestamp are required with --public-key')
+  return verifyStandardWebhookAsymmetric(body, { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature }, publicKeys, {
+    ...(toleranceMs !== undefined && { toleranceSeconds: Math.floor(toleranceMs / 1000) }),
+    ...(nowMs !== undefined && { nowSeconds: Math.floor(nowMs / 1000) }),
+  })
+}
+
 export function runVerifyCli (argv: string[], io: VerifyCliIo): number {
   try {
     const { values, tokens } = parseArgs({
@@ -49,6 +61,9 @@ export function runVerifyCli (argv: string[], io: VerifyCliIo): number {
         'body-file': { type: 'string' },
         secret: { type: 'string', multiple: true },
         'secret-file': { type: 'string', multiple: true },
+        'public-key': { type: 'string', multiple: true },
+        'webhook-id': { type: 'string' },
+        'webhook-timestamp': { type: 'string' },
         'tolerance-ms': { type: 'string' },
         'now-ms': { type: 'string' },
         json: { type: 'boolean' },
@@ -82,14 +97,18 @@ export function runVerifyCli (argv: string[], io: VerifyCliIo): number {
         secrets.push(secret)
       }
     }
-    if (secrets.length === 0) throw new UsageError('at least one --secret or --secret-file is required')
+    const publicKeys = values['public-key'] ?? []
+    if (secrets.length > 0 && publicKeys.length > 0) throw new UsageError('use --secret for X-Kash-Signature or --public-key for v1a, not both')
+    if (secrets.length === 0 && publicKeys.length === 0) throw new UsageError('at least one --secret, --secret-file or --public-key is required')
 
     const toleranceMs = parseNonNegativeInt('tolerance-ms', values['tolerance-ms'])
     const now = parseNonNegativeInt('now-ms', values['now-ms'])
-    const result = verifySignature(body, values.signature, secrets, {
-      ...(toleranceMs !== undefined && { toleranceMs }),
-      ...(now !== undefined && { now }),
-    })
+    const result = publicKeys.length > 0
+      ? verifyV1a(body, values.signature, values['webhook-id'], values['webhook-timestamp'], publicKeys, toleranceMs, now)
+      : verifySignature(body, values.signature, secrets, {
+        ...(toleranceMs !== undefined && { toleranceMs }),
+        ...(now !== undefined && { now }),
+      })
 
     if (values.json) {
       const out = result.ok
@@ -97,7 +116,7 @@ export function runVerifyCli (argv: string[], io: VerifyCliIo): number {
         : { valid: false, reason: result.reason }
       io.stdout(`${JSON.stringify(out)}\n`)
     } else if (result.ok) {
-      io.stdout(`valid (matched secret #${result.matchedIndex + 1})\n`)
+      io.stdout(`valid (matched ${publicKeys.length > 0 ? 'public key' : 'secret'} #${result.matchedIndex + 1})\n`)
     } else {
       io.stdout(`invalid: ${result.reason}: ${result.message}\n`)
     }

@@ -43,4 +43,6 @@ export const aad = {
   current: (apiKeyId: string) => `api_keys/${apiKeyId}/webhook_secret`,
   previous: (apiKeyId: string) => `api_keys/${apiKeyId}/webhook_secret_previous`,
   held: (rotationId: string) => `webhook_secret_rotations/${rotationId}/held_secret`,
+  /** An asymmetric key pair's private key: one slot for its whole life, current or retained. */
+  signingKey: (apiKeyId: string, keyVersion: number) => `webhook_signing_keys/${apiKeyId}/${keyVersion}/private_key`,
 }

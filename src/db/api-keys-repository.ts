@@ -1,5 +1,6 @@
 import { previousRetainedUntilSql } from './retained-secrets-repository.js'
 import type { Queryable } from './pool.js'
+import type { SigningScheme } from './signing-keys-repository.js'
 
 export interface ApiKeyAuthRow {
   id: string
@@ -22,6 +23,8 @@ export interface ApiKeyForRotation {
   lastRotationId: string | null
   /** The rotation that produced the current secret; null for the secret issued with the key or restored by a rollback. */
   currentSecretRotationId: string | null
+  /** What deliveries are signed with: the `whsec_` secrets, the ed25519 key pairs, or both. */
+  signingScheme: SigningScheme
 }
 
 export interface NewApiKey {
@@ -87,12 +90,13 @@ export function keyForRotationColumns (cooldown: string) {
           secret_rotated_at + make_interval(secs => ${cooldown}::int) as "cooldownEndsAt",
           coalesce(secret_rotated_at + make_interval(secs => ${cooldown}::int) > now(), false) as "cooldownActive",
           last_rotation_id as "lastRotationId",
-          current_secret_rotation_id as "currentSecretRotationId"`
+          current_secret_rotation_id as "currentSecretRotationId",
+          signing_scheme as "signingScheme"`
 }
 
 export const KEY_FOR_ROTATION_FIELDS = [
   'id', 'webhookUrl', 'webhookSecret', 'secretVersion',
-  'revoked', 'cooldownEndsAt', 'cooldownActive', 'lastRotationId', 'currentSecretRotationId',
+  'revoked', 'cooldownEndsAt', 'cooldownActive', 'lastRotationId', 'currentSecretRotationId', 'signingScheme',
 ] as const satisfies readonly (keyof ApiKeyForRotation)[]
 
 export interface SecretSlots {
@@ -140,6 +144,8 @@ export interface RotationGate {
   secretRecoverable: boolean
   /** Whether the key's current secret reached its requester (the delivered rule): false means the next rotation discards it. */
   currentSecretDelivered: boolean
+  /** The key signs with ed25519 key pairs alone: a rotation hands over nothing secret, so nothing can be lost. */
+  publicKeysOnly: boolean
 }
 
 /**
@@ -155,7 +161,8 @@ export function rotationGateQuery (keyId: string, cooldown: string) {
               as "retryAfterSeconds",
             k.last_rotation_id as "lastRotationId",
             coalesce(r.held_secret is not null and r.secret_available_until > now(), false) as "secretRecoverable",
-            (k.current_secret_rotation_id is null or c.secret_first_delivered_at is not null) as "currentSecretDelivered"
+            (k.current_secret_rotation_id is null or c.secret_first_delivered_at is not null) as "currentSecretDelivered",
+            k.signing_scheme = 'asymmetric' as "publicKeysOnly"
      from api_keys k
      left join webhook_secret_rotations r on r.id = k.last_rotation_id
      left join webhook_secret_rotations c on c.id = k.current_secret_rotation_id

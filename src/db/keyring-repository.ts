@@ -5,6 +5,7 @@ export const CIPHERTEXT_COLUMNS = [
   { table: 'api_keys', column: 'webhook_secret' },
   { table: 'retained_webhook_secrets', column: 'secret' },
   { table: 'webhook_secret_rotations', column: 'held_secret' },
+  { table: 'webhook_signing_keys', column: 'private_key' },
 ] as const
 
 export interface KidCount { table: string; column: string; kid: string; count: number }
@@ -19,6 +20,9 @@ export async function countCiphertextsByKid (q: Queryable): Promise<KidCount[]> 
      union all
      select 'webhook_secret_rotations', 'held_secret', split_part(held_secret, '.', 2), count(*)::int
      from webhook_secret_rotations where held_secret is not null group by 3
+     union all
+     select 'webhook_signing_keys', 'private_key', split_part(private_key, '.', 2), count(*)::int
+     from webhook_signing_keys where private_key is not null group by 3
      order by 1, 2, 3`
   )
   return rows
@@ -27,13 +31,15 @@ export async function countCiphertextsByKid (q: Queryable): Promise<KidCount[]> 
 // Rewrap batches lock with SKIP LOCKED and wait for nothing: a row a rotation holds is taken in a
 // later batch, so rewrapping never blocks the rotation rule and cannot deadlock with it.
 
-/** A key's current secret and its retained ones (by version): rewrapped together under the key's row lock. */
-export interface KeyCiphertexts { id: string; current: string | null; retained: { version: number; secret: string }[] }
+/** A key's current secret, its retained ones and its key pairs' private keys (by version): rewrapped together under the key's row lock. */
+export interface KeyCiphertexts { id: string; current: string | null; retained: { version: number; secret: string }[]; signingKeys: { version: number; privateKey: string }[] }
 
 // A key needs rewrapping when its current or any retained secret in force is under another key id ($1).
 const KEY_NOT_UNDER_ACTIVE = `(split_part(k.webhook_secret, '.', 2) <> $1::text
   or exists (select 1 from retained_webhook_secrets s
-             where s.api_key_id = k.id and s.secret is not null and split_part(s.secret, '.', 2) <> $1::text))`
+             where s.api_key_id = k.id and s.secret is not null and split_part(s.secret, '.', 2) <> $1::text)
+  or exists (select 1 from webhook_signing_keys p
+             where p.api_key_id = k.id and p.private_key is not null and split_part(p.private_key, '.', 2) <> $1::text))`
 
 /**
  * Locks keys with a ciphertext not under `activeKid`, skipping the ids in `exclude` (undecryptable).
@@ -43,7 +49,9 @@ export async function lockKeysToRewrap (q: Queryable, activeKid: string, exclude
   const { rows } = await q.query<KeyCiphertexts>(
     `select k.id, k.webhook_secret as current,
             coalesce((select json_agg(json_build_object('version', s.secret_version, 'secret', s.secret) order by s.secret_version)
-                      from retained_webhook_secrets s where s.api_key_id = k.id and s.secret is not null), '[]'::json) as retained
+                      from retained_webhook_secrets s where s.api_key_id = k.id and s.secret is not null), '[]'::json) as retained,
+            coalesce((select json_agg(json_build_object('version', p.key_version, 'privateKey', p.private_key) order by p.key_version)
+                      from webhook_signing_keys p where p.api_key_id = k.id and p.private_key is not null), '[]'::json) as "signingKeys"
      from api_keys k
      where ${KEY_NOT_UNDER_ACTIVE} and not (k.id = any($2::uuid[]))
      order by k.id limit $3::int
@@ -67,6 +75,13 @@ export async function writeKeyCiphertexts (q: Queryable, rows: KeyCiphertexts[])
      from unnest($1::uuid[], $2::int[], $3::text[]) as u(id, version, secret)
      where s.api_key_id = u.id and s.secret_version = u.version and s.secret is not null`,
     [retained.map((s) => s.id), retained.map((s) => s.version), retained.map((s) => s.secret)]
+  )
+  const signing = rows.flatMap((r) => r.signingKeys.map((k) => ({ id: r.id, ...k })))
+  await q.query(
+    `update webhook_signing_keys p set private_key = u.private_key
+     from unnest($1::uuid[], $2::int[], $3::text[]) as u(id, version, private_key)
+     where p.api_key_id = u.id and p.key_version = u.version and p.private_key is not null`,
+    [signing.map((k) => k.id), signing.map((k) => k.version), signing.map((k) => k.privateKey)]
   )
 }
 

@@ -12,7 +12,7 @@ type Nullable<T> = { [K in keyof T]: T[K] | null }
 type StateRow = Omit<RotationGate, 'retryAfterSeconds'> & { gateRetryAfterSeconds: number } & Nullable<RotationRow>
 
 // Over a key row `a`: its gate, and the rotation named by the Idempotency-Key in $3 ($2 cooldown, $4 retention).
-const STATE_COLUMNS = 'g."webhookConfigured", g."cooldownActive", g."retryAfterSeconds" as "gateRetryAfterSeconds", g."lastRotationId", g."secretRecoverable", g."currentSecretDelivered", i.*'
+const STATE_COLUMNS = 'g."webhookConfigured", g."cooldownActive", g."retryAfterSeconds" as "gateRetryAfterSeconds", g."lastRotationId", g."secretRecoverable", g."currentSecretDelivered", g."publicKeysOnly", i.*'
 const STATE_JOINS = `
   cross join lateral (${rotationGateQuery('a.id', '$2')}) g
   left join lateral (
@@ -20,9 +20,9 @@ const STATE_JOINS = `
     where api_key_id = a.id and idempotency_key = $3::text and status <> 'rejected'
   ) i on true`
 
-function toState ({ webhookConfigured, cooldownActive, gateRetryAfterSeconds, lastRotationId, secretRecoverable, currentSecretDelivered, ...rotation }: StateRow): RotationRequestState {
+function toState ({ webhookConfigured, cooldownActive, gateRetryAfterSeconds, lastRotationId, secretRecoverable, currentSecretDelivered, publicKeysOnly, ...rotation }: StateRow): RotationRequestState {
   return {
-    gate: { webhookConfigured, cooldownActive, retryAfterSeconds: gateRetryAfterSeconds, lastRotationId, secretRecoverable, currentSecretDelivered },
+    gate: { webhookConfigured, cooldownActive, retryAfterSeconds: gateRetryAfterSeconds, lastRotationId, secretRecoverable, currentSecretDelivered, publicKeysOnly },
     existing: rotation.id === null ? undefined : rotation as RotationRow,
   }
 }

@@ -28,6 +28,31 @@ export async function erasePreviousSecretsPastWindow (q: Queryable, limit: numbe
   return rows.map((r) => r.id)
 }
 
+/** Erases the private keys of retained key pairs whose window has passed; the row (public key, window) stays. */
+export async function eraseSigningKeysPastWindow (q: Queryable, limit: number) {
+  const { rows } = await q.query<{ id: string }>(
+    `with due as (
+       select api_key_id, key_version from webhook_signing_keys
+       where private_key is not null and retained_until <= now()
+       order by retained_until
+       limit $1::int
+       for update skip locked
+     ), erased as (
+       update webhook_signing_keys p set private_key = null, ended_at = now(), ended_reason = 'window_passed'
+       from due where p.api_key_id = due.api_key_id and p.key_version = due.key_version
+       returning p.api_key_id, p.key_version, p.kid, p.retained_until
+     ), audited as (
+       insert into audit_events (actor_type, actor, action, api_key_id, details)
+       select 'system', 'secret-hygiene', 'webhook_secret.signing_key_erased', api_key_id,
+              jsonb_build_object('keyVersion', key_version, 'kid', kid, 'retainedUntil', retained_until)
+       from erased
+     )
+     select api_key_id as id from erased`,
+    [limit]
+  )
+  return rows.map((r) => r.id)
+}
+
 /** Erases the held secrets of rotations of revoked keys. */
 export async function eraseHeldSecretsOfRevokedKeys (q: Queryable, limit: number) {
   const { rows } = await q.query<{ id: string }>(
@@ -71,6 +96,9 @@ export async function eraseRevokedKeySecrets (q: Queryable, limit: number) {
      ), retained as (
        update retained_webhook_secrets s set secret = null, ended_at = now(), ended_reason = 'key_revoked'
        from erased where s.api_key_id = erased.id and s.secret is not null
+     ), key_pairs as (
+       update webhook_signing_keys p set private_key = null, ended_at = now(), ended_reason = 'key_revoked'
+       from erased where p.api_key_id = erased.id and p.private_key is not null
      ), audited as (
        insert into audit_events (actor_type, actor, action, api_key_id)
        select 'system', 'secret-hygiene', 'api_key.secrets_erased', id

@@ -1,4 +1,5 @@
 import type { Queryable } from './pool.js'
+import { signingPrivateKeysSql, type SigningScheme } from './signing-keys-repository.js'
 
 export type WebhookEventType = 'webhook_secret.rotated' | 'webhook_secret.rolled_back' | 'webhook.test'
 export type DeliveryStatus = 'none' | 'pending' | 'retrying' | 'delivered' | 'failed'
@@ -50,6 +51,9 @@ export interface DeliveryTarget extends WebhookEventRow {
   webhookSecret: string | null
   /** The retained secrets in their window (Postgres time), newest first, at most the bound: encrypted. */
   retainedSecrets: string[]
+  signingScheme: SigningScheme
+  /** The key pairs that sign now, current first, then retained newest first (at most the bound): private keys encrypted. */
+  signingKeys: { keyVersion: number; privateKey: string; current: boolean }[]
 }
 
 /** An event with what its delivery needs now: the URL and the secrets in force at this moment (`maxRetained` of the retained ones). */
@@ -59,7 +63,8 @@ export async function findDeliveryTarget (q: Queryable, id: string, maxRetained:
     text: `select e.*, k.webhook_url as "webhookUrl", k.webhook_secret as "webhookSecret",
             array(select s.secret from retained_webhook_secrets s
                   where s.api_key_id = k.id and s.secret is not null and s.retained_until > now()
-                  order by s.secret_version desc limit $2::int) as "retainedSecrets"
+                  order by s.secret_version desc limit $2::int) as "retainedSecrets",
+            k.signing_scheme as "signingScheme", ${signingPrivateKeysSql('k.id', '$2::int')} as "signingKeys"
      from (select ${COLUMNS} from webhook_events where id = $1::uuid) e
      join api_keys k on k.id = e."apiKeyId"`,
     values: [id, maxRetained],

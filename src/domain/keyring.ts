@@ -92,8 +92,17 @@ export function createKeyring ({ pool, ring }: KeyringDeps) {
   const apiKeys: Table<KeyCiphertexts> = {
     name: 'api_keys',
     lock: (client, exclude, limit) => lockKeysToRewrap(client, activeKid, exclude, limit),
-    slots: (r) => [{ envelope: r.current, boundTo: aad.current(r.id) }, ...r.retained.map((s) => ({ envelope: s.secret, boundTo: aad.previous(r.id) }))],
-    rebuild: (r, [current, ...retained]) => ({ id: r.id, current: current ?? null, retained: r.retained.map((s, i) => ({ version: s.version, secret: retained[i]! })) }),
+    slots: (r) => [
+      { envelope: r.current, boundTo: aad.current(r.id) },
+      ...r.retained.map((s) => ({ envelope: s.secret, boundTo: aad.previous(r.id) })),
+      ...r.signingKeys.map((k) => ({ envelope: k.privateKey, boundTo: aad.signingKey(r.id, k.version) })),
+    ],
+    rebuild: (r, [current, ...rest]) => ({
+      id: r.id,
+      current: current ?? null,
+      retained: r.retained.map((s, i) => ({ version: s.version, secret: rest[i]! })),
+      signingKeys: r.signingKeys.map((k, i) => ({ version: k.version, privateKey: rest[r.retained.length + i]! })),
+    }),
     write: writeKeyCiphertexts,
   }
   const heldSecrets: Table<HeldCiphertext> = {

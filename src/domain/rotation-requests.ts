@@ -47,8 +47,14 @@ export function requestFingerprint (kind: RotationKind, reason: string | null, t
   return createHash('sha256').update(JSON.stringify(request)).digest('hex')
 }
 
-export function cooldownError (gate: { retryAfterSeconds: number; lastRotationId: string | null; secretRecoverable: boolean; currentSecretDelivered: boolean }, linkBase: string) {
+export function cooldownError (gate: { retryAfterSeconds: number; lastRotationId: string | null; secretRecoverable: boolean; currentSecretDelivered: boolean; publicKeysOnly?: boolean }, linkBase: string) {
   const headers: Record<string, string> = { 'retry-after': String(gate.retryAfterSeconds) }
+  if (gate.publicKeysOnly) {
+    return new AppError('WEBHOOK_SECRET_ROTATION_COOLDOWN',
+      `This key's signing key pair was rotated less than the cooldown ago. Retry in ${gate.retryAfterSeconds} s. ` +
+      'Nothing secret was handed over: the new public key is in GET /v1/auth/api-keys/me/webhook-secret and the key\'s JWKS, so there is no need to rotate again.',
+      { headers, extensions: { rotationId: gate.lastRotationId, secretRecoverable: false, secretDelivered: gate.currentSecretDelivered } })
+  }
   if (gate.secretRecoverable && gate.lastRotationId) headers.link = `<${linkBase}/${gate.lastRotationId}>; rel="related"`
   return new AppError('WEBHOOK_SECRET_ROTATION_COOLDOWN',
     `This key's secret was rotated less than the cooldown ago. Retry in ${gate.retryAfterSeconds} s. ` +

@@ -14,6 +14,8 @@ import {
   eraseSupersededHeldSecret, markRefused, markSucceeded, TERMINAL_STATUSES, type RotationKind, type RotationRow, type RotationStatus,
 } from '../db/rotations-repository.js'
 import type { WebhookEventType } from '../db/webhook-events-repository.js'
+import { endSigningKeys } from '../db/signing-keys-repository.js'
+import { rotateSigningKey, signsAsymmetric } from './signing-keys.js'
 import { recordWebhookEvent } from './webhook-events.js'
 
 export interface RotationRuleDeps {
@@ -51,6 +53,10 @@ interface Change {
   facts?: Record<string, unknown>
   /** A never-delivered current secret this change discards: its rotation's held copy is erased. */
   discards?: string
+  /** The key pair rotates too (a customer rotation of a key that signs with v1a): a new one, the current one retained. */
+  rotatesKeyPair?: boolean
+  /** Every retained key pair stops signing now (expire-previous of everything). */
+  endsKeyPairs?: boolean
 }
 
 /** What the rule knows of the key's current secret. */
@@ -66,7 +72,7 @@ interface CurrentSecret {
  * `current_to_previous`: the usual rotation. `undelivered_discarded`: the current secret was never
  * delivered, so it was discarded and the retained secrets kept (SPEC 5, the delivered rule).
  */
-export type RotationPath = 'current_to_previous' | 'undelivered_discarded'
+export type RotationPath = 'current_to_previous' | 'undelivered_discarded' | 'key_pair_only'
 
 /**
  * The rollback target: the newest confirmed retained secret, else the newest (the caller says so).
@@ -107,6 +113,22 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
 
   /** What each kind of rotation does to the signing set (SPEC 5 and 6), or why it must not. */
   async function plan (client: pg.PoolClient, rotation: RotationRow, key: ApiKeyForRotation, current: CurrentSecret, retained: RetainedSecret[]): Promise<Change | Refusal> {
+    const change = await planSecrets(client, rotation, key, current, retained)
+    if ('code' in change || rotation.kind !== 'customer' || !signsAsymmetric(key.signingScheme)) return change
+    // A customer rotation of a key that signs with v1a rotates its key pair; with `asymmetric` alone
+    // the whsec_ secret (which signs nothing) is left as it is, and nothing secret is handed over.
+    if (key.signingScheme === 'both') return { ...change, rotatesKeyPair: true }
+    return {
+      slots: { current: key.webhookSecret!, startsCooldown: true, bumpsVersion: false, currentSource: 'unchanged' },
+      held: null,
+      rotatesKeyPair: true,
+      audit: 'webhook_secret.rotated',
+      event: 'webhook_secret.rotated',
+      facts: { path: 'key_pair_only' satisfies RotationPath },
+    }
+  }
+
+  async function planSecrets (client: pg.PoolClient, rotation: RotationRow, key: ApiKeyForRotation, current: CurrentSecret, retained: RetainedSecret[]): Promise<Change | Refusal> {
     switch (rotation.kind) {
       case 'customer': {
         // Inside the cooldown a customer rotation is rejected, decided here under the lock with Postgres time.
@@ -184,6 +206,8 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
           audit: 'webhook_secret.previous_expired',
           event: null,
           facts: { expiredSecretVersions: versions },
+          // A named version is a whsec_ secret; expiring everything expires the retained key pairs too.
+          endsKeyPairs: named === null,
         }
       }
       default:
@@ -230,6 +254,10 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
       if (change.retain) await retainSecret(client, key.id, change.retain)
       if (change.end) await endRetainedSecrets(client, key.id, change.end.versions, change.end.reason)
       if (change.restart !== undefined) await restartWindow(client, key.id, change.restart, windowSeconds)
+      const keyPair = change.rotatesKeyPair
+        ? await rotateSigningKey(client, secretBox, { apiKeyId: key.id, rotationId, windowSeconds, maxRetained })
+        : null
+      const expiredKeyVersions = change.endsKeyPairs ? await endSigningKeys(client, key.id, null, 'expired_by_operator') : null
       const written = await writeSecretSlots(client, key.id, { ...change.slots, rotationId })
       const latencySeconds = await markSucceeded(client, rotationId, {
         ...written,
@@ -242,6 +270,9 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
         secretVersion: written.secretVersion,
         previousRetainedUntil: written.previousRetainedUntil?.toISOString() ?? null,
         ...change.facts,
+        // Public facts only: a key pair is named by its version and kid.
+        ...(keyPair ? { keyVersion: keyPair.issued.keyVersion, kid: keyPair.issued.kid, publicKey: keyPair.issued.publicKey, retainedKeyVersion: keyPair.retainedVersion, ...(keyPair.dropped.length > 0 ? { droppedKeyVersions: keyPair.dropped } : {}) } : {}),
+        ...(expiredKeyVersions ? { expiredKeyVersions } : {}),
       }
       await insertAuditEvent(client, { ...auditContext(rotation), action: change.audit, details: facts })
 

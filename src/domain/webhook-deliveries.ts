@@ -4,6 +4,8 @@ import { readWebhookSecretMetadata } from '../db/api-keys-repository.js'
 import { startRedelivery, findWebhookEvent, type SignWith, type WebhookEventRow } from '../db/webhook-events-repository.js'
 import { AppError } from '../errors/app-error.js'
 import { recordWebhookEvent, REDELIVERY_LIMIT } from './webhook-events.js'
+import { listPublicSigningKeys, readSigningScheme } from '../db/signing-keys-repository.js'
+import { signsAsymmetric, signsSymmetric } from './signing-keys.js'
 
 export interface WebhookDeliveriesDeps {
   pool: pg.Pool
@@ -24,12 +26,19 @@ export function createWebhookDeliveries ({ pool, cooldownSeconds, enqueue, log }
     return event
   }
 
+  /** Whether anything earlier signs under the key's scheme: a retained secret, a retained key pair. */
+  async function signsWithPrevious (apiKeyId: string, previousSecret: boolean) {
+    const { scheme } = await readSigningScheme(pool, apiKeyId)
+    const previousKeyPair = signsAsymmetric(scheme) && (await listPublicSigningKeys(pool, apiKeyId)).some((k) => !k.current)
+    return (signsSymmetric(scheme) && previousSecret) || previousKeyPair
+  }
+
   /** A `webhook.test` event signed as asked, so a customer can prove a verifier before the window ends. */
   async function sendTestEvent (apiKeyId: string, signWith: SignWith) {
     const key = await readWebhookSecretMetadata(pool, apiKeyId, cooldownSeconds)
     if (key.webhookUrl === null) throw new AppError('WEBHOOK_NOT_CONFIGURED', 'This API key has no webhook URL to deliver to.')
-    if (signWith === 'previous' && key.previousRetainedUntil === null) {
-      throw new AppError('NO_PREVIOUS_SECRET', 'This key holds no previous secret (none yet, or its window ended), so nothing can be signed with it.')
+    if (signWith === 'previous' && !(await signsWithPrevious(apiKeyId, key.previousRetainedUntil !== null))) {
+      throw new AppError('NO_PREVIOUS_SECRET', 'This key holds no previous secret or key pair (none yet, or its window ended), so nothing can be signed with it.')
     }
     const event = await recordWebhookEvent(pool, {
       apiKeyId,

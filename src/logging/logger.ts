@@ -13,8 +13,9 @@ export const REDACT_PATHS = [
   'req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers.cookie',
   'headers["x-api-key"]', 'headers.authorization',
   '*.secret', '*.webhookSecret', '*.webhook_secret', '*.retainedSecrets', '*.heldSecret', '*.held_secret',
+  '*.privateKey', '*.private_key', '*.signingKeys',
   '*.apiKey', '*.token', '*.password', '*.pepper', '*.API_KEY_PEPPER', '*.SECRET_ENCRYPTION_KEYS',
-  'secret', 'webhookSecret', 'apiKey', 'token', 'password',
+  'secret', 'webhookSecret', 'privateKey', 'apiKey', 'token', 'password',
 ]
 
 const OPTIONS = (level: string): LoggerOptions => ({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } })

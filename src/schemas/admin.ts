@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { MAX_BIGINT } from '../http/cursor.js'
 import { envelopeSchema, isoTime, listSchema, nullableTime } from './common.js'
-import { rotationListItemSchema, signingSecretSchema } from './webhook-secret.js'
+import { rotationListItemSchema, signingSchemeResourceSchema, signingSchemeSchema, signingSecretSchema } from './webhook-secret.js'
 
 export const operatorActionBodySchema = z.strictObject({
   reason: z.string().trim().min(1).max(500).describe('why; recorded in the audit trail'),
@@ -12,6 +12,8 @@ export const operatorTargetBodySchema = operatorActionBodySchema.extend({
   secretVersion: z.number().int().min(0).max(2_147_483_647).optional()
     .describe('the retained secret to act on, by version; default: rollback restores the newest confirmed one in its window, expire-previous expires them all'),
 })
+
+export const operatorSchemeBodySchema = operatorActionBodySchema.extend({ scheme: signingSchemeSchema })
 
 export const keyIdParamsSchema = z.object({ keyId: z.string() })
 
@@ -56,6 +58,6 @@ export const apiKeyViewSchema = z.object({
   expiresAt: nullableTime,
   revokedAt: nullableTime,
   recentRotations: z.array(rotationListItemSchema),
-})
+}).extend(signingSchemeResourceSchema.shape)
 
 export const apiKeyViewEnvelope = envelopeSchema('apiKey', apiKeyViewSchema)

@@ -27,18 +27,32 @@ const rotationFields = {
   }).nullable(),
 }
 
+export const rotationListItemSchema = z.object(rotationFields)
+
+export const signingSchemeSchema = z.enum(['symmetric', 'asymmetric', 'both'])
+  .describe('symmetric: whsec_ secrets sign (HMAC, v1 and X-Kash-Signature; the default); asymmetric: ed25519 key pairs sign (Standard Webhooks v1a); both: while a receiver migrates')
+
+export const publicSigningKeySchema = z.object({
+  keyVersion: z.number().int(),
+  kid: z.string().describe('RFC 7638 thumbprint of the key; the kid of its JWK'),
+  publicKey: z.string().describe('whpk_ + base64 of the 32-byte ed25519 public key; not a secret'),
+  current: z.boolean(),
+  createdAt: isoTime,
+  retainedUntil: nullableTime.describe('when it stops signing; null for the current key pair'),
+})
+
 export const rotationSchema = z.object({
   ...rotationFields,
   secret: z.string().nullable().describe('the new secret, only while held'),
+  signingKey: publicSigningKeySchema.optional().describe('the key pair this rotation made (its public key), when the key signs with v1a'),
 })
 
-export const rotationListItemSchema = z.object(rotationFields)
-
 export const rotatedSecretSchema = z.object({
-  secret: z.string(),
+  secret: z.string().nullable().describe('the new whsec_ secret; null when the key signs with asymmetric keys alone (nothing secret is handed over)'),
   rotatedAt: isoTime,
   previousRetainedUntil: isoTime,
   rotationId: z.uuid(),
+  signingKey: publicSigningKeySchema.optional().describe('the new key pair\'s public key, when the key signs with v1a; readable again at any time (GET …/webhook-secret, the JWKS)'),
 })
 
 export const signingSecretSchema = z.object({
@@ -55,7 +69,36 @@ export const webhookSecretMetadataSchema = z.object({
   cooldownEndsAt: nullableTime,
   webhookUrl: z.string().nullable(),
   signingSecrets: z.array(signingSecretSchema).describe('every secret each delivery is signed with now, current first (never the secrets themselves); this service\'s addition'),
+  signingScheme: signingSchemeSchema,
+  jwksUrl: z.string().nullable().describe('the key\'s public JWKS document (no authentication); null until the key first signs with v1a'),
+  publicKeys: z.array(publicSigningKeySchema).describe('the public keys every delivery is signed with now (v1a), current first; empty for a symmetric key'),
 })
+
+export const signingSchemeResourceSchema = z.object({
+  signingScheme: signingSchemeSchema,
+  jwksUrl: z.string().nullable(),
+  publicKeys: z.array(publicSigningKeySchema),
+})
+
+export const schemeBodySchema = z.strictObject({
+  scheme: signingSchemeSchema,
+  reason: z.string().max(500).optional(),
+})
+
+export const jwksSchema = z.object({
+  keys: z.array(z.object({
+    kty: z.literal('OKP'),
+    crv: z.literal('Ed25519'),
+    x: z.string().describe('base64url of the 32-byte public key'),
+    kid: z.string(),
+    use: z.literal('sig'),
+    alg: z.literal('EdDSA'),
+    nbf: z.number().int().describe('when the key was made (seconds since the epoch)'),
+    exp: z.number().int().optional().describe('when a retained key stops signing (seconds since the epoch); absent for the current key'),
+  })),
+}).describe('RFC 7517 JSON Web Key Set: the public keys that sign this key\'s deliveries now')
+
+export const jwksParamsSchema = z.object({ token: z.string() })
 
 // No body at all arrives as null; an empty JSON body as undefined.
 export const rotateBodySchema = z.strictObject({
@@ -83,6 +126,7 @@ export const rotateUnavailableSchema = problemSchema.extend({
 }).describe('ROTATION_IN_PROGRESS: not finished within the wait (no Prefer); retry after Retry-After with the same Idempotency-Key. DEPENDENCY_UNAVAILABLE: nothing changed; retry.')
 export const rotatedSecretEnvelope = envelopeSchema('webhookSecret', rotatedSecretSchema)
 export const metadataEnvelope = envelopeSchema('webhookSecret', webhookSecretMetadataSchema)
+export const schemeEnvelope = envelopeSchema('signingScheme', signingSchemeResourceSchema)
 export const rotationListSchema = listSchema(rotationListItemSchema)
 
 export type RotationResource = z.infer<typeof rotationSchema>

@@ -317,22 +317,50 @@ export interface paths {
                     content: {
                         "application/json": {
                             webhookSecret: {
-                                secret: string;
+                                /** @description the new whsec_ secret; null when the key signs with asymmetric keys alone (nothing secret is handed over) */
+                                secret: string | null;
                                 /** @description ISO-8601 UTC time with milliseconds */
                                 rotatedAt: string;
                                 /** @description ISO-8601 UTC time with milliseconds */
                                 previousRetainedUntil: string;
                                 /** Format: uuid */
                                 rotationId: string;
+                                /** @description the new key pair's public key, when the key signs with v1a; readable again at any time (GET …/webhook-secret, the JWKS) */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
-                                secret: string;
+                                /** @description the new whsec_ secret; null when the key signs with asymmetric keys alone (nothing secret is handed over) */
+                                secret: string | null;
                                 /** @description ISO-8601 UTC time with milliseconds */
                                 rotatedAt: string;
                                 /** @description ISO-8601 UTC time with milliseconds */
                                 previousRetainedUntil: string;
                                 /** Format: uuid */
                                 rotationId: string;
+                                /** @description the new key pair's public key, when the key signs with v1a; readable again at any time (GET …/webhook-secret, the JWKS) */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -381,6 +409,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
                                 /** Format: uuid */
@@ -412,6 +453,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -549,6 +603,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
                                 /** Format: uuid */
@@ -580,6 +647,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -816,6 +896,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
                                 /** Format: uuid */
@@ -847,6 +940,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -943,6 +1049,26 @@ export interface paths {
                                     /** @description when it stops signing; null for the current secret */
                                     retainedUntil: string | null;
                                 }[];
+                                /**
+                                 * @description symmetric: whsec_ secrets sign (HMAC, v1 and X-Kash-Signature; the default); asymmetric: ed25519 key pairs sign (Standard Webhooks v1a); both: while a receiver migrates
+                                 * @enum {string}
+                                 */
+                                signingScheme: "symmetric" | "asymmetric" | "both";
+                                /** @description the key's public JWKS document (no authentication); null until the key first signs with v1a */
+                                jwksUrl: string | null;
+                                /** @description the public keys every delivery is signed with now (v1a), current first; empty for a symmetric key */
+                                publicKeys: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                }[];
                             };
                             data: {
                                 secretVersion: number;
@@ -957,6 +1083,26 @@ export interface paths {
                                     /** @description issued with the key, restored by a rollback, or acknowledged; otherwise only possibly delivered */
                                     confirmed: boolean;
                                     /** @description when it stops signing; null for the current secret */
+                                    retainedUntil: string | null;
+                                }[];
+                                /**
+                                 * @description symmetric: whsec_ secrets sign (HMAC, v1 and X-Kash-Signature; the default); asymmetric: ed25519 key pairs sign (Standard Webhooks v1a); both: while a receiver migrates
+                                 * @enum {string}
+                                 */
+                                signingScheme: "symmetric" | "asymmetric" | "both";
+                                /** @description the key's public JWKS document (no authentication); null until the key first signs with v1a */
+                                jwksUrl: string | null;
+                                /** @description the public keys every delivery is signed with now (v1a), current first; empty for a symmetric key */
+                                publicKeys: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
                                     retainedUntil: string | null;
                                 }[];
                             };
@@ -1011,6 +1157,142 @@ export interface paths {
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/api-keys/me/webhook-secret/scheme": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Choose how deliveries are signed: symmetric (whsec_), asymmetric (ed25519, v1a) or both
+         * @description Switching to asymmetric or both makes the key's first key pair when it has none and answers its public key (never the private key). The same scheme again changes nothing. Audited.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description symmetric: whsec_ secrets sign (HMAC, v1 and X-Kash-Signature; the default); asymmetric: ed25519 key pairs sign (Standard Webhooks v1a); both: while a receiver migrates
+                         * @enum {string}
+                         */
+                        scheme: "symmetric" | "asymmetric" | "both";
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            signingScheme: {
+                                /**
+                                 * @description symmetric: whsec_ secrets sign (HMAC, v1 and X-Kash-Signature; the default); asymmetric: ed25519 key pairs sign (Standard Webhooks v1a); both: while a receiver migrates
+                                 * @enum {string}
+                                 */
+                                signingScheme: "symmetric" | "asymmetric" | "both";
+                                jwksUrl: string | null;
+                                publicKeys: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                }[];
+                            };
+                            data: {
+                                /**
+                                 * @description symmetric: whsec_ secrets sign (HMAC, v1 and X-Kash-Signature; the default); asymmetric: ed25519 key pairs sign (Standard Webhooks v1a); both: while a receiver migrates
+                                 * @enum {string}
+                                 */
+                                signingScheme: "symmetric" | "asymmetric" | "both";
+                                jwksUrl: string | null;
+                                publicKeys: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                }[];
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
@@ -1842,6 +2124,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhook-signing-keys/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public keys that sign a key's deliveries now (JWKS); the URL is in GET …/webhook-secret as jwksUrl
+         * @description No authentication. Cache-Control: public, max-age=300. Each key has kty OKP, crv Ed25519, x, kid, nbf and, for a retained key, exp (when it stops signing). Configure your receiver with this URL; never take a key or key URL from a delivery.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description RFC 7517 JSON Web Key Set: the public keys that sign this key's deliveries now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            keys: {
+                                /** @enum {string} */
+                                kty: "OKP";
+                                /** @enum {string} */
+                                crv: "Ed25519";
+                                /** @description base64url of the 32-byte public key */
+                                x: string;
+                                kid: string;
+                                /** @enum {string} */
+                                use: "sig";
+                                /** @enum {string} */
+                                alg: "EdDSA";
+                                /** @description when the key was made (seconds since the epoch) */
+                                nbf: number;
+                                /** @description when a retained key stops signing (seconds since the epoch); absent for the current key */
+                                exp?: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/api-keys/{keyId}/webhook-secret/rollback": {
         parameters: {
             query?: never;
@@ -1914,6 +2293,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
                                 /** Format: uuid */
@@ -1945,6 +2337,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -1993,6 +2398,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
                                 /** Format: uuid */
@@ -2024,6 +2442,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -2151,6 +2582,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
                                 /** Format: uuid */
@@ -2182,6 +2626,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -2230,6 +2687,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
                                 /** Format: uuid */
@@ -2261,6 +2731,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -2390,6 +2873,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
                                 /** Format: uuid */
@@ -2421,6 +2917,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -2469,6 +2978,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
                                 /** Format: uuid */
@@ -2500,6 +3022,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -2551,6 +3086,142 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/api-keys/{keyId}/webhook-secret/scheme": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Switch a key's signing scheme (symmetric, asymmetric or both); audited with the reason. Answers the public keys, never a private key */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description why; recorded in the audit trail */
+                        reason: string;
+                        /**
+                         * @description symmetric: whsec_ secrets sign (HMAC, v1 and X-Kash-Signature; the default); asymmetric: ed25519 key pairs sign (Standard Webhooks v1a); both: while a receiver migrates
+                         * @enum {string}
+                         */
+                        scheme: "symmetric" | "asymmetric" | "both";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            signingScheme: {
+                                /**
+                                 * @description symmetric: whsec_ secrets sign (HMAC, v1 and X-Kash-Signature; the default); asymmetric: ed25519 key pairs sign (Standard Webhooks v1a); both: while a receiver migrates
+                                 * @enum {string}
+                                 */
+                                signingScheme: "symmetric" | "asymmetric" | "both";
+                                jwksUrl: string | null;
+                                publicKeys: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                }[];
+                            };
+                            data: {
+                                /**
+                                 * @description symmetric: whsec_ secrets sign (HMAC, v1 and X-Kash-Signature; the default); asymmetric: ed25519 key pairs sign (Standard Webhooks v1a); both: while a receiver migrates
+                                 * @enum {string}
+                                 */
+                                signingScheme: "symmetric" | "asymmetric" | "both";
+                                jwksUrl: string | null;
+                                publicKeys: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                }[];
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2613,6 +3284,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
                                 /** Format: uuid */
@@ -2644,6 +3328,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -2761,6 +3458,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             data: {
                                 /** Format: uuid */
@@ -2792,6 +3502,19 @@ export interface paths {
                                 } | null;
                                 /** @description the new secret, only while held */
                                 secret: string | null;
+                                /** @description the key pair this rotation made (its public key), when the key signs with v1a */
+                                signingKey?: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -2932,6 +3655,24 @@ export interface paths {
                                         retryAfter: number | null;
                                     } | null;
                                 }[];
+                                /**
+                                 * @description symmetric: whsec_ secrets sign (HMAC, v1 and X-Kash-Signature; the default); asymmetric: ed25519 key pairs sign (Standard Webhooks v1a); both: while a receiver migrates
+                                 * @enum {string}
+                                 */
+                                signingScheme: "symmetric" | "asymmetric" | "both";
+                                jwksUrl: string | null;
+                                publicKeys: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
+                                }[];
                             };
                             data: {
                                 /** Format: uuid */
@@ -2989,6 +3730,24 @@ export interface paths {
                                         detail: string;
                                         retryAfter: number | null;
                                     } | null;
+                                }[];
+                                /**
+                                 * @description symmetric: whsec_ secrets sign (HMAC, v1 and X-Kash-Signature; the default); asymmetric: ed25519 key pairs sign (Standard Webhooks v1a); both: while a receiver migrates
+                                 * @enum {string}
+                                 */
+                                signingScheme: "symmetric" | "asymmetric" | "both";
+                                jwksUrl: string | null;
+                                publicKeys: {
+                                    keyVersion: number;
+                                    /** @description RFC 7638 thumbprint of the key; the kid of its JWK */
+                                    kid: string;
+                                    /** @description whpk_ + base64 of the 32-byte ed25519 public key; not a secret */
+                                    publicKey: string;
+                                    current: boolean;
+                                    /** @description ISO-8601 UTC time with milliseconds */
+                                    createdAt: string;
+                                    /** @description when it stops signing; null for the current key pair */
+                                    retainedUntil: string | null;
                                 }[];
                             };
                             _meta: {

@@ -5,6 +5,8 @@ import { findApiKeyForOperator } from '../../db/api-keys-repository.js'
 import { listAuditEvents } from '../../db/audit-repository.js'
 import { listRotations } from '../../db/rotations-repository.js'
 import { describeSigningSet } from '../../domain/signing-set.js'
+import { readSchemeView } from '../../domain/signing-keys.js'
+import { toSchemeResource } from '../../http/scheme-resource.js'
 import { AppError } from '../../errors/app-error.js'
 import { UUID_PATTERN } from '../../http/cursor.js'
 import { envelope, iso } from '../../http/envelope.js'
@@ -41,6 +43,7 @@ export const adminReadRoutes: FastifyPluginAsyncZod<AdminReadRoutesOptions> = as
       previousRetainedUntil: iso(key.previousRetainedUntil),
       cooldownEndsAt: iso(key.cooldownEndsAt),
       recentRotations: recent.rows.map(toRotationListItem),
+      ...toSchemeResource(await readSchemeView(pool, key.id), config),
     })
   })
 

@@ -11,12 +11,15 @@ import { UUID_PATTERN } from '../../http/cursor.js'
 import { envelope } from '../../http/envelope.js'
 import { toRotationResource } from '../../http/rotation-resource.js'
 import { requireOperator } from '../../plugins/operator-auth.js'
-import { keyIdParamsSchema, operatorActionBodySchema, operatorTargetBodySchema } from '../../schemas/admin.js'
+import { keyIdParamsSchema, operatorActionBodySchema, operatorSchemeBodySchema, operatorTargetBodySchema } from '../../schemas/admin.js'
+import type { SecretBox } from '../../crypto/secret-box.js'
+import { switchSigningScheme } from '../../domain/signing-keys.js'
+import { toSchemeResource } from '../../http/scheme-resource.js'
 import { errorResponses } from '../../schemas/common.js'
-import { rotateHeadersSchema, rotationEnvelope, rotationParamsSchema } from '../../schemas/webhook-secret.js'
+import { rotateHeadersSchema, rotationEnvelope, rotationParamsSchema, schemeEnvelope } from '../../schemas/webhook-secret.js'
 import { loadRotation, refusalError, requestActor, requestAndWait, revealForResponse } from '../webhook-secret/rotation-outcome.js'
 
-export interface OperatorActionRoutesOptions { pool: pg.Pool; config: Config; rotationRequests: RotationRequests; heldSecrets: HeldSecrets }
+export interface OperatorActionRoutesOptions { pool: pg.Pool; config: Config; rotationRequests: RotationRequests; heldSecrets: HeldSecrets; secretBox: SecretBox }
 
 export const ADMIN_ROTATIONS_PATH = '/v1/admin/rotations'
 const tags = ['operator']
@@ -30,7 +33,7 @@ const ACTIONS: { path: string; kind: RotationKind; summary: string; body: typeof
 
 /** SPEC 6: operator actions, run by the worker like customer rotations, each audited with its reason. */
 export const operatorActionRoutes: FastifyPluginAsyncZod<OperatorActionRoutesOptions> = async (app, opts) => {
-  const { pool, config, rotationRequests, heldSecrets } = opts
+  const { pool, config, rotationRequests, heldSecrets, secretBox } = opts
   const deps = { pool, config, heldSecrets }
   app.addHook('onRequest', requireOperator(pool, config.API_KEY_PEPPER))
   app.addHook('onSend', async (_request, reply) => { reply.header('cache-control', 'no-store') })
@@ -65,6 +68,17 @@ export const operatorActionRoutes: FastifyPluginAsyncZod<OperatorActionRoutesOpt
       }))
     })
   }
+
+  app.put('/api-keys/:keyId/webhook-secret/scheme', {
+    schema: { tags, security, summary: 'Switch a key\'s signing scheme (symmetric, asymmetric or both); audited with the reason. Answers the public keys, never a private key', params: keyIdParamsSchema, body: operatorSchemeBodySchema, response: { 200: schemeEnvelope, ...errorResponses } },
+  }, async (request) => {
+    const { keyId } = request.params
+    if (!UUID_PATTERN.test(keyId)) throw notFound('API key')
+    const { changed, view } = await switchSigningScheme(pool, secretBox, keyId.toLowerCase(), request.body.scheme, {
+      actorType: 'operator', actor: request.operator.name, requestId: request.id, sourceIp: request.ip, reason: request.body.reason,
+    })
+    return envelope(request, 'signingScheme', toSchemeResource(view, config), { message: changed ? 'Done.' : 'Nothing changed: the key already signs with this scheme.' })
+  })
 
   app.get('/rotations/:id', {
     schema: { tags, security, summary: 'An operator action or rotation; a recovery carries its new secret while held', params: rotationParamsSchema, response: { 200: rotationEnvelope, ...errorResponses } },

@@ -7,6 +7,10 @@ import { listRotations } from '../../db/rotations-repository.js'
 import type { HeldSecrets } from '../../domain/held-secrets.js'
 import type { RotationRequests } from '../../domain/rotation-requests.js'
 import { describeSigningSet } from '../../domain/signing-set.js'
+import { readSchemeView, switchSigningScheme, toPublicKeyResource } from '../../domain/signing-keys.js'
+import { findSigningKeyByRotation } from '../../db/signing-keys-repository.js'
+import type { SecretBox } from '../../crypto/secret-box.js'
+import { toSchemeResource } from '../../http/scheme-resource.js'
 import { AppError } from '../../errors/app-error.js'
 import { envelope, iso } from '../../http/envelope.js'
 import { decodeCursor, pageResponse, UUID_PATTERN } from '../../http/cursor.js'
@@ -15,7 +19,7 @@ import { customerOnRequest } from '../../plugins/customer-auth.js'
 import { rotateOnRequest } from '../../plugins/rotate-auth.js'
 import { errorResponses } from '../../schemas/common.js'
 import {
-  acceptedRotationEnvelope, metadataEnvelope, rotateBodySchema, rotateUnavailableSchema, rotateHeadersSchema, rotatedSecretEnvelope, rotationEnvelope, rotationListQuerySchema,
+  acceptedRotationEnvelope, metadataEnvelope, rotateBodySchema, schemeBodySchema, schemeEnvelope, rotateUnavailableSchema, rotateHeadersSchema, rotatedSecretEnvelope, rotationEnvelope, rotationListQuerySchema,
   rotationListSchema, rotationParamsSchema,
 } from '../../schemas/webhook-secret.js'
 import { loadRotation, requestActor, requestAndWait, revealForResponse, sendRotateOutcome } from './rotation-outcome.js'
@@ -26,6 +30,7 @@ export interface WebhookSecretRoutesOptions {
   config: Config
   rotationRequests: RotationRequests
   heldSecrets: HeldSecrets
+  secretBox: SecretBox
 }
 
 export const ROTATIONS_PATH = '/v1/auth/api-keys/me/webhook-secret/rotations'
@@ -33,7 +38,7 @@ const tags = ['webhook secret']
 
 /** Customer routes under /v1/auth/api-keys/me/webhook-secret. */
 export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptions> = async (app, opts) => {
-  const { pool, redis, config, rotationRequests, heldSecrets } = opts
+  const { pool, redis, config, rotationRequests, heldSecrets, secretBox } = opts
   const outcomeDeps = { pool, config, heldSecrets }
   const onRequest = customerOnRequest({ pool, redis, config })
 
@@ -71,7 +76,8 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
     const row = await ownRotation(request.params.id, request.apiKey.id)
     // A held secret goes to whoever asked for it: an operator recovery's secret is handed over by the operator.
     const secret = row.kind === 'customer' ? revealForResponse(heldSecrets, request, reply, row) : null
-    return envelope(request, 'rotation', toRotationResource(row, secret))
+    const keyPair = await findSigningKeyByRotation(pool, row.id)
+    return envelope(request, 'rotation', { ...toRotationResource(row, secret), ...(keyPair ? { signingKey: toPublicKeyResource(keyPair) } : {}) })
   })
 
   app.get('/rotations', {
@@ -112,6 +118,25 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
       cooldownEndsAt: iso(m.cooldownEndsAt),
       webhookUrl: m.webhookUrl,
       signingSecrets,
+      ...toSchemeResource(await readSchemeView(pool, request.apiKey.id), config),
+    })
+  })
+
+  app.put('/scheme', {
+    onRequest,
+    schema: {
+      tags,
+      summary: 'Choose how deliveries are signed: symmetric (whsec_), asymmetric (ed25519, v1a) or both',
+      description: 'Switching to asymmetric or both makes the key\'s first key pair when it has none and answers its public key (never the private key). The same scheme again changes nothing. Audited.',
+      body: schemeBodySchema,
+      response: { 200: schemeEnvelope, ...errorResponses },
+    },
+  }, async (request) => {
+    const { changed, view } = await switchSigningScheme(pool, secretBox, request.apiKey.id, request.body.scheme, {
+      actorType: 'customer', actor: request.apiKey.id, requestId: request.id, sourceIp: request.ip, reason: request.body.reason ?? null,
+    })
+    return envelope(request, 'signingScheme', toSchemeResource(view, config), {
+      message: changed ? `Deliveries are now signed with the ${view.signingScheme} scheme.` : `The key already signs with the ${view.signingScheme} scheme; nothing changed.`,
     })
   })
 }

@@ -10,6 +10,8 @@ import { cooldownError, type RotationRequest, type RotationRequests } from '../.
 import { parseIdempotencyKey, parseWaitPreference, prefersAsync } from '../../http/request-headers.js'
 import { envelope, type MetaOptions } from '../../http/envelope.js'
 import { toRotationResource } from '../../http/rotation-resource.js'
+import { findSigningKeyByRotation } from '../../db/signing-keys-repository.js'
+import { toPublicKeyResource } from '../../domain/signing-keys.js'
 
 export interface OutcomeDeps {
   pool: pg.Pool
@@ -135,18 +137,25 @@ export async function sendRotateOutcome (
   if (waited.status === 'succeeded' && !opts.clientGone) {
     // `waited` was read during this request (with the key, or when its commit was announced).
     const row = await settled(deps, waited)
-    const secret = revealForResponse(deps.heldSecrets, request, reply, row)
-    if (secret === null) throw noSecretHeld(row)
+    // A rotation of a key that signs with v1a made a key pair: its public key can be answered any
+    // number of times. With v1a alone nothing secret was ever held, so there is no secret to lose.
+    const keyPair = await findSigningKeyByRotation(deps.pool, row.id)
+    const secretOnly = keyPair === undefined || row.secretErasedAt !== null || row.heldSecret !== null
+    const secret = secretOnly ? revealForResponse(deps.heldSecrets, request, reply, row) : null
+    if (secret === null && secretOnly) throw noSecretHeld(row)
     const webhookSecret = {
       secret,
       rotatedAt: row.rotatedAt!.toISOString(),
       // No previous slot (expired by an operator, then an undelivered secret discarded): it is retained until now, not at all.
       previousRetainedUntil: (row.previousRetainedUntil ?? row.rotatedAt!).toISOString(),
       rotationId: row.id,
+      ...(keyPair ? { signingKey: toPublicKeyResource(keyPair) } : {}),
     }
     return reply.code(200).send(envelope(request, 'webhookSecret', webhookSecret, {
       ...metaOptions,
-      message: 'Webhook secret rotated. Store the new secret, then acknowledge the rotation; the previous secret stays valid until previousRetainedUntil.' +
+      message: (secret === null
+        ? 'Signing key rotated. Its public key (signingKey) is in the JWKS and in GET …/webhook-secret at any time; the previous key pair keeps signing until its window ends. Nothing secret is handed over, so there is nothing to acknowledge.'
+        : 'Webhook secret rotated. Store the new secret, then acknowledge the rotation; the previous secret stays valid until previousRetainedUntil.') +
         (keyless(request) ? KEYLESS_NOTE : ''),
     }))
   }
