@@ -200,9 +200,10 @@ for (;;) {
   await sleep(250)
 }
 
-const figures = await ledger({ api, pool, keys, intents, responses, receiver, outages, unexpected, signingSecretsMax: parseEnv(env).SIGNING_SECRETS_MAX, phases: { calm, chaos },
-  // A speed figure, measured, not gated, in the 20 s windows of the short run CI makes on a shared machine.
-  throughputFloor: !values.short })
+// The throughput floor is a speed figure: measured, not gated, in the 20 s windows of the short run CI makes on a shared machine.
+const figures = await ledger({
+  api, pool, keys, intents, responses, receiver, outages, unexpected, signingSecretsMax: parseEnv(env).SIGNING_SECRETS_MAX, phases: { calm, chaos }, throughputFloor: !values.short,
+})
 say(`settled; the ledger (${kills} worker SIGKILLs, ${outages.map((o) => `${o.what} down ${((o.to - o.from) / 1000).toFixed(1)} s`).join(', ')}):`)
 const width = Math.max(...figures.rows.map((r) => r.label.length))
 for (const r of figures.rows) process.stdout.write(`  ${r.label.padEnd(width)}  ${String(r.value).padStart(6)}${verdict(r)}\n`)
