@@ -1,5 +1,4 @@
 import { createBullBoard } from '@bull-board/api'
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
 import { FastifyAdapter } from '@bull-board/fastify'
 import type { FastifyPluginAsync } from 'fastify'
 import type pg from 'pg'
@@ -21,15 +20,29 @@ const DASHBOARD_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self
  */
 export const queueDashboardPlugin: FastifyPluginAsync<{ pool: pg.Pool; config: Config; queues: Queues }> = async (app, { pool, config, queues }) => {
   const authenticate = requireOperator(pool, config.API_KEY_PEPPER)
+  const serverAdapter = new FastifyAdapter()
+  serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH)
+  const board = createBullBoard({ queues: [], serverAdapter })
+  // The queues join on an operator's first visit: bull-board's BullMQ adapter loads bullmq's
+  // CommonJS build (about 200 files, most of an API start's module loading, docs/performance.md),
+  // which an API that no operator opens never needs.
+  let adapters: Promise<void> | undefined
+  function loadQueues () {
+    adapters ??= import('@bull-board/api/bullMQAdapter').then(({ BullMQAdapter }) => {
+      board.setQueues([new BullMQAdapter(queues.rotations, { readOnlyMode: true }), new BullMQAdapter(queues.deliveries, { readOnlyMode: true })])
+    }, (err: unknown) => { adapters = undefined; throw err })
+    return adapters
+  }
   // bull-board installs its own error handler, which would turn a refusal into a bare 500: answer here.
   app.addHook('onRequest', async (request, reply) => {
     try {
       // A browser comes with the console's session cookie; scripts with the bearer token.
-      if (request.headers.authorization === undefined && await loadSessionOperator(pool, config, request)) return
+      if (request.headers.authorization === undefined && await loadSessionOperator(pool, config, request)) return await loadQueues()
       if (request.headers.authorization === undefined && request.method === 'GET' && request.headers.accept?.includes('text/html')) {
         return reply.redirect('/admin/sign-in', 303)
       }
       await authenticate.call(app, request, reply)
+      await loadQueues()
     } catch (err) {
       if (err instanceof AppError) return sendProblem(request, reply, err)
       throw err
@@ -41,12 +54,6 @@ export const queueDashboardPlugin: FastifyPluginAsync<{ pool: pg.Pool; config: C
   app.addHook('onSend', async (_request, reply, payload) => {
     if (typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return payload
     return payload.replace(/<link[^>]+href="https:\/\/fonts\.(googleapis|gstatic)\.com[^>]*>/g, '')
-  })
-  const serverAdapter = new FastifyAdapter()
-  serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH)
-  createBullBoard({
-    queues: [new BullMQAdapter(queues.rotations, { readOnlyMode: true }), new BullMQAdapter(queues.deliveries, { readOnlyMode: true })],
-    serverAdapter,
   })
   await app.register(serverAdapter.registerPlugin(), { prefix: QUEUE_DASHBOARD_PATH })
 }
