@@ -78,7 +78,9 @@ function agentFor (protocol: string, allowPrivate: boolean) {
 }
 
 // A reused connection the receiver closed meanwhile fails before any answer; the request is sent
-// again on a new one (nothing reached the receiver), as Node's documentation advises.
+// again on a new one, as Node's documentation advises. Almost always the receiver closed it idle,
+// before the request arrived; if it had taken the request, the resend is a duplicate its
+// webhook-id lets it drop, as for any retried delivery.
 const STALE_CONNECTION_ERRORS = new Set(['ECONNRESET', 'EPIPE'])
 const STALE_RETRIES = 2
 
