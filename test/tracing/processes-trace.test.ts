@@ -8,7 +8,7 @@ import { freePort } from '../../src/embedded/free-port.js'
 import { startOtlpCollector } from '../fixtures/otlp-collector.js'
 import { startReceiver } from '../fixtures/receiver.js'
 import { spawnRole } from '../fixtures/spawn-role.js'
-import { deliveryRecorded, expectRotationTrace, leakedTexts } from '../fixtures/traces.js'
+import { expectRotationTrace, leakedTexts, rotationTraceRecorded } from '../fixtures/traces.js'
 import { createTestDatabase, eventually, ROTATE_PATH, TEST_ENCRYPTION_KEYS, TEST_PEPPER } from '../helper.js'
 
 let databaseUrl: string
@@ -54,7 +54,7 @@ describe('traces from start:api and start:worker', () => {
     const newSecret = ((await res.json()) as { webhookSecret: { secret: string } }).webhookSecret.secret
     await receiver.waitFor(1)
 
-    const spans = await eventually(async () => deliveryRecorded(collector.spans) ? collector.spans : undefined, 30_000, 100)
+    const spans = await eventually(async () => rotationTraceRecorded(collector.spans, ROTATE_PATH) ? collector.spans : undefined, 30_000, 100)
     const { server, rotationProducer, rotationConsumer, deliveryConsumer, webhookPost } = expectRotationTrace(spans, ROTATE_PATH)
     expect([server.service, rotationProducer.service], 'recorded by the API process').toEqual(['rotation-api', 'rotation-api'])
     expect([rotationConsumer.service, deliveryConsumer.service, webhookPost.service], 'recorded by the worker process').toEqual(['rotation-worker', 'rotation-worker', 'rotation-worker'])

@@ -11,7 +11,7 @@ await startTracing({ serviceName: 'rotation-trace-test', spanProcessors: [new Si
 const { buildTestContext, createTestDatabase, eventually, ROTATE_PATH } = await import('../helper.js')
 const { startReceiver } = await import('../fixtures/receiver.js')
 const { listenOnLoopback } = await import('../fixtures/listen.js')
-const { deliveryRecorded, expectRotationTrace, fromReadableSpan, leakedTexts } = await import('../fixtures/traces.js')
+const { expectRotationTrace, fromReadableSpan, leakedTexts, rotationTraceRecorded } = await import('../fixtures/traces.js')
 
 let databaseUrl: string
 beforeAll(async () => { databaseUrl = await createTestDatabase() })
@@ -39,7 +39,7 @@ describe('tracing a rotation', () => {
     // The delivery's client span ends when the answer arrives; its job's process span after that.
     const spans = await eventually(async () => {
       const all = exporter.getFinishedSpans().map(fromReadableSpan)
-      return deliveryRecorded(all) ? all : undefined
+      return rotationTraceRecorded(all, ROTATE_PATH) ? all : undefined
     })
     const { webhookPost } = expectRotationTrace(spans, ROTATE_PATH)
     expect(webhookPost.attributes['http.response.status_code']).toBe(200)
