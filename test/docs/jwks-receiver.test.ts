@@ -35,9 +35,10 @@ async function startVerifyingReceiver (verifyDelivery: ReturnType<typeof createJ
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, waitFor: arrivals.waitFor }
 }
 
-describe('the receiver example of docs/verifying-deliveries.md', () => {
-  it('is the code the docs show', async () => {
-    const [doc, example] = await Promise.all([readFile('docs/verifying-deliveries.md', 'utf8'), readFile('examples/jwks-receiver.ts', 'utf8')])
+describe('the receiver example of the README and docs/verifying-deliveries.md', () => {
+  it('is the code both show', async () => {
+    const [readme, doc, example] = await Promise.all(['README.md', 'docs/verifying-deliveries.md', 'examples/jwks-receiver.ts'].map((f) => readFile(f, 'utf8')))
+    expect(readme).toContain(example.trim())
     expect(doc).toContain(example.trim())
   })
 
