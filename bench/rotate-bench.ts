@@ -11,6 +11,7 @@ import { asyncRotations, baselineF, baselineN, baselineT, cycle, deliveriesSettl
 import { figure, machine, printTable, type Figure } from './lib/report.js'
 import { runLoad } from './lib/load-client.js'
 import { startReceiver } from './lib/receiver.js'
+import { schemeDeliveries, signingCost, switchSchemes, unexpectedDeliveries } from './lib/signing-schemes.js'
 import { buildService, startService, type Topology } from './lib/service.js'
 import { ratePer, unexpectedAnswers, type RunStats } from './lib/stats.js'
 
@@ -120,6 +121,30 @@ async function latencies (origin: string, rate: number): Promise<{ run: LatencyR
   return { run: { syncOpen, tOpen, nOpen, ...await refusalsAndReplays(origin, syncItems, o), rate }, rotated: syncItems }
 }
 
+/**
+ * Issue 21's cost of v1a: deliveries of keys switched to asymmetric and to both through the API,
+ * against keys that stay symmetric (v1), in mirrored rounds; then the signatures' own CPU cost
+ * per delivery in this process, the service idle.
+ */
+async function deliveriesBySigningScheme (origin: string, t: string): Promise<Figure[]> {
+  log('deliveries by signing scheme: v1, v1a and both, in mirrored rounds')
+  const perSet = Math.min(200, deliveryCount)
+  const sets = { symmetric: await keys(perSet), asymmetric: await keys(perSet), both: await keys(perSet) }
+  const publicKeys = new Map([...await switchSchemes(origin, sets.asymmetric, 'asymmetric'), ...await switchSchemes(origin, sets.both, 'both')])
+  const runs = await schemeDeliveries(pool, { redisUrl: infra.redisUrl, prefix, count: deliveryCount, receiver, sets, publicKeys })
+  const cost = signingCost(smoke ? 50 : 1000)
+  json.deliveriesBySigningScheme = { ...runs, signingCostMicroseconds: cost }
+  const v1 = { name: 'v1 deliveries', value: runs.runs.symmetric.perSecond }
+  const hmac = { name: 'v1 (HMAC)', value: cost.symmetric }
+  return [
+    figure({ figure: `${t} v1a deliveries (asymmetric)`, value: runs.runs.asymmetric.perSecond, unit: '/s', baseline: v1, unexpected: unexpectedDeliveries('asymmetric', runs.runs.asymmetric, runs.eventsPerScheme) }),
+    figure({ figure: `${t} v1 + v1a deliveries (both)`, value: runs.runs.both.perSecond, unit: '/s', baseline: v1, unexpected: unexpectedDeliveries('both', runs.runs.both, runs.eventsPerScheme) }),
+    figure({ figure: `${t} v1 deliveries (symmetric) beside them`, value: runs.runs.symmetric.perSecond, unit: '/s', unexpected: unexpectedDeliveries('symmetric', runs.runs.symmetric, runs.eventsPerScheme) }),
+    figure({ figure: 'signing CPU per delivery, v1a (ed25519)', value: cost.asymmetric, unit: 'µs', baseline: hmac }),
+    figure({ figure: 'signing CPU per delivery, both', value: cost.both, unit: 'µs', baseline: hmac }),
+  ]
+}
+
 const before: Record<string, LatencyRun> = {}
 for (const topology of topologies) {
   log(`service: ${topology === 'all' ? 'node dist/src/main.js (both roles)' : 'start:api:prod + start:worker:prod'}`)
@@ -167,6 +192,7 @@ for (const topology of topologies) {
       const d = await deliveryThroughput(pool, { redisUrl: infra.redisUrl, prefix, keys: asyncKeys, count: deliveryCount, concurrency: 10, receiverUrl: receiver.url })
       json.deliveries = d
       figures.push(figure({ figure: `${t} webhook deliveries`, value: d.perSecond, unit: '/s', baseline: { name: 'signed POSTs', value: d.bare.perSecond } }))
+      figures.push(...await deliveriesBySigningScheme(service.origin, t))
     }
   } finally {
     await service.stop()

@@ -6,16 +6,23 @@ import { createDeliveryQueue } from '../../src/queue/delivery-queue.js'
 import type { BenchKey } from './infra.js'
 import { runLoad } from './load-client.js'
 
+export interface DeliveryRun { delivered: number; seconds: number; perSecond: number }
+interface QueueTarget { redisUrl: string; prefix: string }
+
+/** A test event's body, as the API records one for `keyId`. */
+export function testEventBody (id: string, keyId: string) {
+  return JSON.stringify({ id, type: 'webhook.test', createdAt: new Date().toISOString(), data: { apiKeyId: keyId } })
+}
+
 /**
- * Deliveries/s: `count` pending events recorded at once and their jobs added in bulk, timed until
- * Postgres has them all delivered; against a bare loop of as many signed POSTs to the same receiver
- * at the worker's delivery concurrency.
+ * `count` pending events on `keys` (cycled) recorded at once and their jobs added in bulk, timed
+ * until Postgres has them all delivered; with their bodies.
  */
-export async function deliveryThroughput (pool: pg.Pool, o: { redisUrl: string; prefix: string; keys: BenchKey[]; count: number; concurrency: number; receiverUrl: string }) {
+export async function timedDeliveries (pool: pg.Pool, o: QueueTarget & { keys: BenchKey[]; count: number }): Promise<DeliveryRun & { bodies: string[] }> {
   const events = Array.from({ length: o.count }, (_, i) => {
     const id = randomUUID()
     const key = o.keys[i % o.keys.length]!
-    return { id, apiKeyId: key.id, body: JSON.stringify({ id, type: 'webhook.test', createdAt: new Date().toISOString(), data: { apiKeyId: key.id } }) }
+    return { id, apiKeyId: key.id, body: testEventBody(id, key.id) }
   })
   await pool.query(
     `insert into webhook_events (id, api_key_id, type, body, sign_with, status, job_id)
@@ -38,6 +45,15 @@ export async function deliveryThroughput (pool: pg.Pool, o: { redisUrl: string; 
   const seconds = (performance.now() - started) / 1000
   await queue.close()
   redis.disconnect()
-  const bare = await runLoad({ kind: 'signed-post', url: o.receiverUrl, bodies: events.map((e) => e.body), secret: 'whsec_bench', concurrency: o.concurrency, durationMs: 120_000 })
-  return { delivered, seconds, perSecond: delivered / seconds, bare }
+  return { delivered, seconds, perSecond: delivered / seconds, bodies: events.map((e) => e.body) }
+}
+
+/**
+ * Deliveries/s (timedDeliveries), against a bare loop of as many signed POSTs to the same receiver
+ * at the worker's delivery concurrency.
+ */
+export async function deliveryThroughput (pool: pg.Pool, o: QueueTarget & { keys: BenchKey[]; count: number; concurrency: number; receiverUrl: string }) {
+  const { bodies, ...run } = await timedDeliveries(pool, o)
+  const bare = await runLoad({ kind: 'signed-post', url: o.receiverUrl, bodies, secret: 'whsec_bench', concurrency: o.concurrency, durationMs: 120_000 })
+  return { ...run, bare }
 }

@@ -36,6 +36,21 @@ describe('npm run bench -- --smoke', () => {
     expect(Object.keys(report.all.refusals.statuses)).toEqual(['429'])
     expect(Object.keys(report.all.replays.statuses)).toEqual(['200'])
     expect(report.all.async.unfinished).toBe(0)
+    // Deliveries by signing scheme: keys switched through the API, every delivery of each scheme
+    // signed as that scheme signs, the last v1a one verified; compared with v1 in the same run.
+    const schemes = report.deliveriesBySigningScheme
+    const n = schemes.eventsPerScheme
+    expect(schemes.runs.symmetric.kinds).toEqual({ 'v1+x-kash': n })
+    expect(schemes.runs.asymmetric.kinds).toEqual({ v1a: n })
+    expect(schemes.runs.both.kinds).toEqual({ 'v1+v1a+x-kash': n })
+    expect([schemes.runs.asymmetric.v1aVerified, schemes.runs.both.v1aVerified]).toEqual([true, true])
+    for (const name of ['[all] v1a deliveries (asymmetric)', '[all] v1 + v1a deliveries (both)', 'signing CPU per delivery, v1a (ed25519)']) {
+      const f = report.figures.find((g: { figure: string }) => g.figure === name)
+      expect(f, name).toBeDefined()
+      expect(f.unexpected, name).toBeUndefined()
+      expect(f.ratio, name).toBeGreaterThan(0)
+    }
+    expect(stdout).toContain('v1a deliveries (asymmetric)')
     expect(report.figures.some((f: { pass?: boolean }) => f.pass !== undefined)).toBe(false)
     expect(stdout).toContain('smoke: thresholds not evaluated')
   }, 600_000)
