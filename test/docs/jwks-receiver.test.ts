@@ -37,7 +37,7 @@ async function startVerifyingReceiver (verifyDelivery: ReturnType<typeof createJ
 
 describe('the receiver example of the README and docs/verifying-deliveries.md', () => {
   it('is the code both show', async () => {
-    const [readme, doc, example] = await Promise.all(['README.md', 'docs/verifying-deliveries.md', 'examples/jwks-receiver.ts'].map((f) => readFile(f, 'utf8')))
+    const [readme, doc, example] = await Promise.all([readFile('README.md', 'utf8'), readFile('docs/verifying-deliveries.md', 'utf8'), readFile('examples/jwks-receiver.ts', 'utf8')])
     expect(readme).toContain(example.trim())
     expect(doc).toContain(example.trim())
   })
