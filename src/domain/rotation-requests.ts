@@ -1,5 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import type pg from 'pg'
+import { v7 as timeOrderedId } from 'uuid'
 import type { Logger } from 'pino'
 import type { Config } from '../config/config.js'
 import { readRotationRequestState, type RotationRequestState } from '../db/rotation-requests-repository.js'
@@ -98,7 +99,8 @@ export function createRotationRequests ({ pool, config, enqueue, log, waiter }: 
       // Fast path only; records nothing, so the same idempotency key works after the cooldown.
       if (req.kind === 'customer' && gate.cooldownActive) throw cooldownError(gate, linkBase)
 
-      const inserted = await insertRotation(pool, { ...req, id: randomUUID(), requestFingerprint: fingerprint }, retention)
+      // Time-ordered ids (UUIDv7): inserts land on the right-most pages of the primary key's index.
+      const inserted = await insertRotation(pool, { ...req, id: timeOrderedId(), requestFingerprint: fingerprint }, retention)
       if (!inserted) continue
       try {
         await enqueue(inserted.id)

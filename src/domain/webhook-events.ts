@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { v7 as timeOrderedId } from 'uuid'
 import type { Queryable } from '../db/pool.js'
 import { insertWebhookEvent, type SignWith, type WebhookEventType } from '../db/webhook-events-repository.js'
 import { API_VERSION } from '../http/api-version.js'
@@ -15,7 +15,8 @@ export async function recordWebhookEvent (
   q: Queryable,
   e: { apiKeyId: string; type: WebhookEventType; data: Record<string, unknown>; createdAt: Date; signWith?: SignWith; rotationId?: string | null }
 ) {
-  const id = randomUUID()
+  // Time-ordered (UUIDv7), as rotation ids: a growing table's inserts stay on its index's right-most pages.
+  const id = timeOrderedId()
   const body = JSON.stringify({ id, type: e.type, apiVersion: API_VERSION, createdAt: e.createdAt.toISOString(), data: e.data })
   return insertWebhookEvent(q, { id, apiKeyId: e.apiKeyId, type: e.type, body, signWith: e.signWith ?? 'both', rotationId: e.rotationId ?? null })
 }

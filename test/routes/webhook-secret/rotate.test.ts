@@ -119,6 +119,20 @@ describe('POST /v1/auth/api-keys/me/webhook-secret/rotate', () => {
     expect(row.version).toBe(3)
   })
 
+  it('names rotations and their events with time-ordered ids (UUIDv7), so later ones sort after earlier ones', async () => {
+    const ctx = await buildTestContext({ databaseUrl })
+    const first = json(await ctx.rotate((await ctx.createKey()).apiKey, { idempotencyKey: randomUUID() })).webhookSecret.rotationId
+    const second = json(await ctx.rotate((await ctx.createKey()).apiKey, { idempotencyKey: randomUUID() })).webhookSecret.rotationId
+
+    const uuidV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+    expect(first).toMatch(uuidV7)
+    expect(second).toMatch(uuidV7)
+    expect(second > first).toBe(true)
+    const { rows } = await ctx.pool.query('select id from webhook_events where rotation_id = any($1) order by created_at', [[first, second]])
+    expect(rows.map((r) => r.id)).toEqual([expect.stringMatching(uuidV7), expect.stringMatching(uuidV7)])
+    expect(rows[1].id > rows[0].id).toBe(true)
+  })
+
   it('answers 202 with the rotation and a Location when asked not to wait', async () => {
     const ctx = await buildTestContext({ databaseUrl, worker: false })
     const key = await ctx.createKey()
