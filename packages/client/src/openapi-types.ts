@@ -382,8 +382,11 @@ export interface paths {
                             rotation: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -426,8 +429,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -576,8 +582,11 @@ export interface paths {
                             rotation: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -620,8 +629,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -749,8 +761,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -869,8 +884,11 @@ export interface paths {
                             rotation: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -913,8 +931,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -1069,6 +1090,15 @@ export interface paths {
                                     /** @description when it stops signing; null for the current key pair */
                                     retainedUntil: string | null;
                                 }[];
+                                /** @description the key's rotation schedule; a scheduled rotation runs by the same rule (and cooldown) as a customer rotation */
+                                rotationSchedule: {
+                                    /** @description rotate every this many days; null: no schedule */
+                                    everyDays: number | null;
+                                    /** @description when the schedule was set; the count starts at the later of this and the last rotation */
+                                    setAt: string | null;
+                                    /** @description when the key is next due: its secret (or key pair) is everyDays old; the scheduler rotates it within a minute of this. Any rotation before then restarts the count */
+                                    nextRotationAt: string | null;
+                                };
                             };
                             data: {
                                 secretVersion: number;
@@ -1105,6 +1135,15 @@ export interface paths {
                                     /** @description when it stops signing; null for the current key pair */
                                     retainedUntil: string | null;
                                 }[];
+                                /** @description the key's rotation schedule; a scheduled rotation runs by the same rule (and cooldown) as a customer rotation */
+                                rotationSchedule: {
+                                    /** @description rotate every this many days; null: no schedule */
+                                    everyDays: number | null;
+                                    /** @description when the schedule was set; the count starts at the later of this and the last rotation */
+                                    setAt: string | null;
+                                    /** @description when the key is next due: its secret (or key pair) is everyDays old; the scheduler rotates it within a minute of this. Any rotation before then restarts the count */
+                                    nextRotationAt: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -1493,6 +1532,201 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/api-keys/me/webhook-secret/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Rotate the webhook secret (or key pair) every N days
+         * @description A scheduled rotation runs through the same rule and cooldown as POST rotate, audited as scheduled. For a symmetric key the new secret is held for your client to fetch and acknowledge (GET …/rotations?kind=scheduled); an asymmetric key needs nobody. null removes the schedule. The same value again changes nothing. Audited.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 1 to 365; null removes the schedule */
+                        everyDays: number | null;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the key's rotation schedule; a scheduled rotation runs by the same rule (and cooldown) as a customer rotation */
+                            rotationSchedule: {
+                                /** @description rotate every this many days; null: no schedule */
+                                everyDays: number | null;
+                                /** @description when the schedule was set; the count starts at the later of this and the last rotation */
+                                setAt: string | null;
+                                /** @description when the key is next due: its secret (or key pair) is everyDays old; the scheduler rotates it within a minute of this. Any rotation before then restarts the count */
+                                nextRotationAt: string | null;
+                            };
+                            /** @description the key's rotation schedule; a scheduled rotation runs by the same rule (and cooldown) as a customer rotation */
+                            data: {
+                                /** @description rotate every this many days; null: no schedule */
+                                everyDays: number | null;
+                                /** @description when the schedule was set; the count starts at the later of this and the last rotation */
+                                setAt: string | null;
+                                /** @description when the key is next due: its secret (or key pair) is everyDays old; the scheduler rotates it within a minute of this. Any rotation before then restarts the count */
+                                nextRotationAt: string | null;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove the rotation schedule */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the key's rotation schedule; a scheduled rotation runs by the same rule (and cooldown) as a customer rotation */
+                            rotationSchedule: {
+                                /** @description rotate every this many days; null: no schedule */
+                                everyDays: number | null;
+                                /** @description when the schedule was set; the count starts at the later of this and the last rotation */
+                                setAt: string | null;
+                                /** @description when the key is next due: its secret (or key pair) is everyDays old; the scheduler rotates it within a minute of this. Any rotation before then restarts the count */
+                                nextRotationAt: string | null;
+                            };
+                            /** @description the key's rotation schedule; a scheduled rotation runs by the same rule (and cooldown) as a customer rotation */
+                            data: {
+                                /** @description rotate every this many days; null: no schedule */
+                                everyDays: number | null;
+                                /** @description when the schedule was set; the count starts at the later of this and the last rotation */
+                                setAt: string | null;
+                                /** @description when the key is next due: its secret (or key pair) is everyDays old; the scheduler rotates it within a minute of this. Any rotation before then restarts the count */
+                                nextRotationAt: string | null;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -2266,8 +2500,11 @@ export interface paths {
                             rotation: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -2310,8 +2547,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -2371,8 +2611,11 @@ export interface paths {
                             rotation: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -2415,8 +2658,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -2555,8 +2801,11 @@ export interface paths {
                             rotation: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -2599,8 +2848,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -2660,8 +2912,11 @@ export interface paths {
                             rotation: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -2704,8 +2959,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -2846,8 +3104,11 @@ export interface paths {
                             rotation: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -2890,8 +3151,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -2951,8 +3215,11 @@ export interface paths {
                             rotation: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -2995,8 +3262,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -3228,6 +3498,117 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/api-keys/{keyId}/webhook-secret/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set (everyDays 1-365) or remove (null) a key's rotation schedule; audited with the reason. Scheduled rotations run by the customer rotation's rule and cooldown */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description why; recorded in the audit trail */
+                        reason: string;
+                        /** @description 1 to 365; null removes the schedule */
+                        everyDays: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rotationSchedule: {
+                                /** @description rotate every this many days; null: no schedule */
+                                everyDays: number | null;
+                                /** @description when the schedule was set; the count starts at the later of this and the last rotation */
+                                setAt: string | null;
+                                /** @description when the key is next due: its secret (or key pair) is everyDays old; the scheduler rotates it within a minute of this. Any rotation before then restarts the count */
+                                nextRotationAt: string | null;
+                                setBy: string | null;
+                            };
+                            data: {
+                                /** @description rotate every this many days; null: no schedule */
+                                everyDays: number | null;
+                                /** @description when the schedule was set; the count starts at the later of this and the last rotation */
+                                setAt: string | null;
+                                /** @description when the key is next due: its secret (or key pair) is everyDays old; the scheduler rotates it within a minute of this. Any rotation before then restarts the count */
+                                nextRotationAt: string | null;
+                                setBy: string | null;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/rotations/{id}": {
         parameters: {
             query?: never;
@@ -3257,8 +3638,11 @@ export interface paths {
                             rotation: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -3301,8 +3685,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -3431,8 +3818,11 @@ export interface paths {
                             rotation: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -3475,8 +3865,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -3629,8 +4022,11 @@ export interface paths {
                                 recentRotations: {
                                     /** Format: uuid */
                                     id: string;
-                                    /** @enum {string} */
-                                    kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                    /**
+                                     * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                     * @enum {string}
+                                     */
+                                    kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                     /** @enum {string} */
                                     status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                     idempotencyKey: string | null;
@@ -3655,6 +4051,15 @@ export interface paths {
                                         retryAfter: number | null;
                                     } | null;
                                 }[];
+                                rotationSchedule: {
+                                    /** @description rotate every this many days; null: no schedule */
+                                    everyDays: number | null;
+                                    /** @description when the schedule was set; the count starts at the later of this and the last rotation */
+                                    setAt: string | null;
+                                    /** @description when the key is next due: its secret (or key pair) is everyDays old; the scheduler rotates it within a minute of this. Any rotation before then restarts the count */
+                                    nextRotationAt: string | null;
+                                    setBy: string | null;
+                                };
                                 /**
                                  * @description symmetric: whsec_ secrets sign (HMAC, v1 and X-Kash-Signature; the default); asymmetric: ed25519 key pairs sign (Standard Webhooks v1a); both: while a receiver migrates
                                  * @enum {string}
@@ -3705,8 +4110,11 @@ export interface paths {
                                 recentRotations: {
                                     /** Format: uuid */
                                     id: string;
-                                    /** @enum {string} */
-                                    kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                    /**
+                                     * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                     * @enum {string}
+                                     */
+                                    kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                     /** @enum {string} */
                                     status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                     idempotencyKey: string | null;
@@ -3731,6 +4139,15 @@ export interface paths {
                                         retryAfter: number | null;
                                     } | null;
                                 }[];
+                                rotationSchedule: {
+                                    /** @description rotate every this many days; null: no schedule */
+                                    everyDays: number | null;
+                                    /** @description when the schedule was set; the count starts at the later of this and the last rotation */
+                                    setAt: string | null;
+                                    /** @description when the key is next due: its secret (or key pair) is everyDays old; the scheduler rotates it within a minute of this. Any rotation before then restarts the count */
+                                    nextRotationAt: string | null;
+                                    setBy: string | null;
+                                };
                                 /**
                                  * @description symmetric: whsec_ secrets sign (HMAC, v1 and X-Kash-Signature; the default); asymmetric: ed25519 key pairs sign (Standard Webhooks v1a); both: while a receiver migrates
                                  * @enum {string}
