@@ -295,17 +295,17 @@ export interface RotationPage { rows: RotationRow[]; hasMore: boolean }
 export async function listRotations (
   q: Queryable,
   apiKeyId: string,
-  page: { limit: number; after: { sortKey: string; id: string } | null },
+  page: { limit: number; after: { sortKey: string; id: string } | null; kind?: RotationKind },
   retentionSeconds: number
 ): Promise<RotationPage> {
   const { rows } = await q.query<RotationRow>(
     `select ${columns(5)} from webhook_secret_rotations
-     where api_key_id = $1::uuid
+     where api_key_id = $1::uuid and ($6::text is null or kind = $6::text)
        and ($2::bigint is null
             or (requested_at, id) < ('epoch'::timestamptz + $2::bigint * interval '1 microsecond', $3::uuid))
      order by requested_at desc, id desc
      limit $4::int`,
-    [apiKeyId, page.after?.sortKey ?? null, page.after?.id ?? null, page.limit + 1, retentionSeconds]
+    [apiKeyId, page.after?.sortKey ?? null, page.after?.id ?? null, page.limit + 1, retentionSeconds, page.kind ?? null]
   )
   return { rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit }
 }

@@ -127,6 +127,7 @@ export const rotationParamsSchema = z.object({ id: z.string() })
 
 export const rotationListQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),
+  kind: rotationKindSchema.optional().describe('only rotations of this kind (scheduled: those the key\'s schedule ran, whose secrets a client picks up)'),
   cursor: z.string().max(200).optional(),
 })
 

@@ -743,6 +743,8 @@ export interface paths {
             parameters: {
                 query?: {
                     limit?: number;
+                    /** @description only rotations of this kind (scheduled: those the key's schedule ran, whose secrets a client picks up) */
+                    kind?: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                     cursor?: string;
                 };
                 header?: never;

@@ -86,10 +86,10 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
     onRequest,
     schema: { tags, summary: 'List rotations, newest first', querystring: rotationListQuerySchema, response: { 200: rotationListSchema, ...errorResponses } },
   }, async (request) => {
-    const { limit, cursor } = request.query
+    const { limit, cursor, kind } = request.query
     const after = decodeCursor(cursor)
     await heldSecrets.settle({ apiKeyId: request.apiKey.id })
-    const page = await listRotations(pool, request.apiKey.id, { limit, after }, config.IDEMPOTENCY_RETENTION_SECONDS)
+    const page = await listRotations(pool, request.apiKey.id, { limit, after, kind }, config.IDEMPOTENCY_RETENTION_SECONDS)
     return pageResponse(request, page, limit, toRotationListItem)
   })
 

@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createRotationClient, keyFingerprint, type RotatedSecret } from '@webhook-secret-rotation/client'
+import { listenOnLoopback } from '../fixtures/listen.js'
+import { startReceiver } from '../fixtures/receiver.js'
+import { backdateSchedule, finishedScheduled, SCHEDULE_TEST_ENV, scheduledKey, scheduledRotations } from '../fixtures/rotation-schedule.js'
+import { buildTestContext, createTestDatabase, json, ROTATIONS_PATH, type TestContext } from '../helper.js'
+
+let databaseUrl: string
+beforeAll(async () => { databaseUrl = await createTestDatabase() })
+
+/** A symmetric key whose schedule ran once: one scheduled rotation holding its new secret. */
+async function keyWithScheduledSecret (ctx: TestContext) {
+  const receiver = await startReceiver()
+  const key = await scheduledKey(ctx, receiver.url)
+  await backdateSchedule(ctx, key.apiKeyId, 2)
+  const [rotation] = await finishedScheduled(ctx, key.apiKeyId, 1)
+  expect(rotation!.status).toBe('succeeded')
+  const apiUrl = await listenOnLoopback(ctx)
+  return { key, rotation: rotation!, apiUrl, client: createRotationClient({ apiUrl, apiKey: key.apiKey }) }
+}
+
+const stateFileIn = async () => join(await mkdtemp(join(tmpdir(), 'pickup-')), 'pickup.json')
+
+describe('createRotationClient().pickup', () => {
+  it('a crash inside onSecret: the next pickup hands the same secret over again, then acknowledges', async () => {
+    const ctx = await buildTestContext({ databaseUrl, env: SCHEDULE_TEST_ENV })
+    const { key, rotation, client } = await keyWithScheduledSecret(ctx)
+    const stateFile = await stateFileIn()
+    const handed: RotatedSecret[] = []
+    await expect(client.pickup({ stateFile, onSecret: (s) => { handed.push(s); throw new Error('disk full') } })).rejects.toThrow('disk full')
+    expect((await scheduledRotations(ctx, key.apiKeyId))[0]!.secret_erased_reason).toBeNull()
+
+    await client.pickup({ stateFile, onSecret: (s) => { handed.push(s) } })
+    expect(handed.map((h) => [h.rotationId, h.secret])).toEqual([[rotation.id, handed[0]!.secret], [rotation.id, handed[0]!.secret]])
+    expect(handed[0]!.secret).toBe((await ctx.secretSlots(key.apiKeyId)).current)
+    expect((await scheduledRotations(ctx, key.apiKeyId))[0]!.secret_erased_reason).toBe('acknowledged')
+    expect(existsSync(stateFile)).toBe(false)
+  })
+
+  it('a crash after onSecret stored the secret: the state file says so, and the next pickup only acknowledges', async () => {
+    const ctx = await buildTestContext({ databaseUrl, env: SCHEDULE_TEST_ENV })
+    const { key, rotation, apiUrl, client } = await keyWithScheduledSecret(ctx)
+    // What pickup writes once onSecret resolved, before its acknowledgement (the crash point).
+    const stateFile = await stateFileIn()
+    await writeFile(stateFile, JSON.stringify({ version: 1, apiUrl, keyFingerprint: keyFingerprint(key.apiKey), storedRotationId: rotation.id, storedAt: new Date().toISOString() }))
+
+    const handed: RotatedSecret[] = []
+    expect(await client.pickup({ stateFile, onSecret: (s) => { handed.push(s) } })).toEqual([])
+    expect(handed).toEqual([])
+    const view = json(await ctx.get(key.apiKey, `${ROTATIONS_PATH}/${rotation.id}`)).rotation
+    expect(view).toMatchObject({ secretHeld: false, secretErasedReason: 'acknowledged', secretConfirmedAt: expect.any(String) })
+    expect(existsSync(stateFile)).toBe(false)
+  })
+
+  it('refuses a state file of another API key and sends nothing for it', async () => {
+    const ctx = await buildTestContext({ databaseUrl, env: SCHEDULE_TEST_ENV })
+    const { key, rotation, apiUrl, client } = await keyWithScheduledSecret(ctx)
+    const stateFile = await stateFileIn()
+    await writeFile(stateFile, JSON.stringify({ version: 1, apiUrl, keyFingerprint: 'sha256:0000000000000000', storedRotationId: rotation.id, storedAt: new Date().toISOString() }))
+    await expect(client.pickup({ stateFile, onSecret: () => {} })).rejects.toMatchObject({ code: 'STATE_FILE_MISMATCH' })
+    expect((await scheduledRotations(ctx, key.apiKeyId))[0]!.secret_erased_reason).toBeNull()
+  })
+})
