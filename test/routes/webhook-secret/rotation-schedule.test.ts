@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { revokeKey } from '../../../src/domain/api-keys.js'
 import { createOperator } from '../../fixtures/operators.js'
+import { runAdminCli } from '../../fixtures/run-admin.js'
 import { putOperatorSchedule, putSchedule, SCHEDULE_PATH } from '../../fixtures/rotation-schedule.js'
 import { buildTestContext, createTestDatabase, json, type TestContext } from '../../helper.js'
 
@@ -131,5 +132,36 @@ describe('PUT /v1/admin/api-keys/{keyId}/webhook-secret/schedule', () => {
     expect(unknown.statusCode).toBe(404)
     expect(json(unknown).code).toBe('RESOURCE_NOT_FOUND')
     expect(await scheduleState(ctx, key.apiKeyId)).toEqual({ key: { rotation_interval_days: null, rotation_schedule_set_at: null, rotation_schedule_set_by: null }, audits: [] })
+  })
+})
+
+describe('admin CLI keys schedule', () => {
+  it('sets and removes a schedule as the operator route does, audited with the reason; bad arguments change nothing', async () => {
+    const ctx = await buildTestContext({ databaseUrl, worker: false })
+    const key = await ctx.createKey()
+    const cli = (argv: string[]) => runAdminCli({ pool: ctx.pool, config: ctx.config }, argv)
+
+    const set = await cli(['keys', 'schedule', key.apiKeyId, '--every-days', '30', '--reason', 'ticket 9', '--operator', 'carol', '--json'])
+    expect(set.code, set.stderr).toBe(0)
+    const { changed, rotationSchedule } = set.json()
+    expect(changed).toBe(true)
+    expect(rotationSchedule).toMatchObject({ everyDays: 30, setBy: 'carol' })
+    expect(json(await ctx.get(key.apiKey, METADATA)).webhookSecret.rotationSchedule.nextRotationAt).toBe(rotationSchedule.nextRotationAt)
+
+    for (const bad of [['--every-days', '0'], ['--every-days', '366'], ['--every-days', '1.5'], ['--every-days', '7', '--off'], []]) {
+      const res = await cli(['keys', 'schedule', key.apiKeyId, ...bad, '--reason', 'x'])
+      expect(res.code, bad.join(' ')).not.toBe(0)
+      expect(res.stderr).toMatch(/--every-days|--off/)
+    }
+    const noReason = await cli(['keys', 'schedule', key.apiKeyId, '--every-days', '7'])
+    expect(noReason.stderr).toMatch(/--reason is required/)
+
+    const off = await cli(['keys', 'schedule', key.apiKeyId, '--off', '--reason', 'ticket 10', '--operator', 'carol'])
+    expect(off.code, off.stderr).toBe(0)
+    expect(off.stdout).toMatch(/schedule is removed/)
+    expect((await scheduleState(ctx, key.apiKeyId)).audits).toEqual([
+      { actor_type: 'operator', actor: 'carol', reason: 'ticket 9', details: { fromEveryDays: null, toEveryDays: 30 } },
+      { actor_type: 'operator', actor: 'carol', reason: 'ticket 10', details: { fromEveryDays: 30, toEveryDays: null } },
+    ])
   })
 })
