@@ -48,7 +48,8 @@ export async function writeRotationSchedule (q: Queryable, apiKeyId: string, eve
 export interface DueKey { apiKeyId: string; dueAt: Date }
 
 /**
- * Keys whose scheduled rotation is due, oldest due first: live keys with a webhook, not waiting
+ * Keys whose scheduled rotation is due, oldest due first: live (not revoked, not expired: nobody
+ * could pick a secret up with an expired key) keys with a webhook, not waiting
  * out a cooldown that already refused their scheduled rotation (it is tried again once it ends).
  */
 export async function findDueKeys (q: Queryable, limit: number): Promise<DueKey[]> {
@@ -56,6 +57,7 @@ export async function findDueKeys (q: Queryable, limit: number): Promise<DueKey[
     `select k.id as "apiKeyId", ${DUE_AT} as "dueAt"
      from api_keys k
      where k.rotation_interval_days is not null and k.revoked_at is null and k.webhook_secret is not null
+       and (k.expires_at is null or k.expires_at > now())
        and ${DUE_AT} <= now()
        and not exists (select 1 from webhook_secret_rotations r
                        where r.api_key_id = k.id and r.kind = 'scheduled' and r.status = 'rejected' and r.retry_after_at > now())
