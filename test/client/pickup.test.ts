@@ -5,8 +5,7 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createRotationClient, keyFingerprint, type RotatedSecret } from '@webhook-secret-rotation/client'
 import { listenOnLoopback } from '../fixtures/listen.js'
-import { startReceiver } from '../fixtures/receiver.js'
-import { backdateSchedule, finishedScheduled, SCHEDULE_TEST_ENV, scheduledKey, scheduledRotations } from '../fixtures/rotation-schedule.js'
+import { keyRotatedBySchedule, SCHEDULE_TEST_ENV, scheduledRotations } from '../fixtures/rotation-schedule.js'
 import { buildTestContext, createTestDatabase, json, ROTATIONS_PATH, type TestContext } from '../helper.js'
 
 let databaseUrl: string
@@ -14,13 +13,10 @@ beforeAll(async () => { databaseUrl = await createTestDatabase() })
 
 /** A symmetric key whose schedule ran once: one scheduled rotation holding its new secret. */
 async function keyWithScheduledSecret (ctx: TestContext) {
-  const receiver = await startReceiver()
-  const key = await scheduledKey(ctx, receiver.url)
-  await backdateSchedule(ctx, key.apiKeyId, 2)
-  const [rotation] = await finishedScheduled(ctx, key.apiKeyId, 1)
-  expect(rotation!.status).toBe('succeeded')
+  const { key, rotation } = await keyRotatedBySchedule(ctx)
+  expect(rotation.status).toBe('succeeded')
   const apiUrl = await listenOnLoopback(ctx)
-  return { key, rotation: rotation!, apiUrl, client: createRotationClient({ apiUrl, apiKey: key.apiKey }) }
+  return { key, rotation, apiUrl, client: createRotationClient({ apiUrl, apiKey: key.apiKey }) }
 }
 
 const stateFileIn = async () => join(await mkdtemp(join(tmpdir(), 'pickup-')), 'pickup.json')

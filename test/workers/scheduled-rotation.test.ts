@@ -12,7 +12,7 @@ import { enqueueRotation, SCHEDULED_ROTATIONS } from '../../src/queue/rotation-q
 import { asymmetricVerdicts, VERIFIES } from '../fixtures/asymmetric-verdicts.js'
 import { listenOnLoopback } from '../fixtures/listen.js'
 import { startReceiver } from '../fixtures/receiver.js'
-import { backdateSchedule, SCHEDULE_TEST_ENV, finishedScheduled, scheduledKey, scheduledRotations } from '../fixtures/rotation-schedule.js'
+import { backdateSchedule, keyRotatedBySchedule, SCHEDULE_TEST_ENV, finishedScheduled, scheduledKey, scheduledRotations, type ScheduledRow } from '../fixtures/rotation-schedule.js'
 import { fetchJwks, testDelivery } from '../fixtures/signing-scheme.js'
 import { ALL, verdicts } from '../fixtures/verdicts.js'
 import { buildTestContext, createTestDatabase, eventually, json, ROTATIONS_PATH, type TestContext } from '../helper.js'
@@ -46,13 +46,13 @@ describe('scheduled rotation', () => {
     expect(await eventually(() => ctx.queue.getJobScheduler(SCHEDULED_ROTATIONS))).toMatchObject({ every: 200, name: SCHEDULED_ROTATIONS })
 
     await backdateSchedule(ctx, key.apiKeyId, 2)
-    const [rotation] = await finishedScheduled(ctx, key.apiKeyId, 1)
+    const [rotation] = (await finishedScheduled(ctx, key.apiKeyId, 1)) as [ScheduledRow]
     expect(rotation).toMatchObject({ status: 'succeeded', secret_erased_reason: null })
-    const view = json(await ctx.get(key.apiKey, `${ROTATIONS_PATH}/${rotation!.id}`)).rotation
+    const view = json(await ctx.get(key.apiKey, `${ROTATIONS_PATH}/${rotation.id}`)).rotation
     // Nothing secret was made: the key pair rotated, the whsec_ secret stayed.
     expect(view).toMatchObject({ kind: 'scheduled', secret: null, secretHeld: false, signingKey: { current: true } })
     expect((await ctx.secretSlots(key.apiKeyId)).current).toBe(key.webhookSecret)
-    expect(await auditOf(ctx, rotation!.id)).toEqual([
+    expect(await auditOf(ctx, rotation.id)).toEqual([
       expect.objectContaining({ actor_type: 'system', actor: 'scheduler', action: 'webhook_secret.rotated', details: expect.objectContaining({ kind: 'scheduled', path: 'key_pair_only', kid: view.signingKey.kid }) }),
     ])
 
@@ -60,7 +60,7 @@ describe('scheduled rotation', () => {
     expect(jwks.map((k) => k.kid)).toEqual([view.signingKey.kid, oldJwk!.kid])
     // The rotation's own event is signed by the new key pair and the retained one.
     const [during] = await receiver.waitFor(1)
-    expect(JSON.parse(during!.body)).toMatchObject({ type: 'webhook_secret.rotated', data: { rotationId: rotation!.id, kind: 'scheduled' } })
+    expect(JSON.parse(during!.body)).toMatchObject({ type: 'webhook_secret.rotated', data: { rotationId: rotation.id, kind: 'scheduled' } })
     expect(asymmetricVerdicts(during!, jwks[0]!)).toEqual(VERIFIES)
     expect(asymmetricVerdicts(during!, oldJwk!)).toEqual(VERIFIES)
     await testDelivery(ctx, key.apiKey, 'current')
@@ -73,20 +73,17 @@ describe('scheduled rotation', () => {
   })
 
   it('of a symmetric key: the new secret is held for the retention window; pickup hands it over and acknowledges; deliveries verify under the old and the new secret', async () => {
-    const receiver = await startReceiver()
     const ctx = await buildTestContext({ databaseUrl, env: ENV })
-    const key = await scheduledKey(ctx, receiver.url)
-    await backdateSchedule(ctx, key.apiKeyId, 2)
-    const [rotation] = await finishedScheduled(ctx, key.apiKeyId, 1)
-    expect(rotation!.status).toBe('succeeded')
-    const { rows: [hold] } = await ctx.pool.query('select extract(epoch from secret_available_until - rotated_at)::int as seconds from webhook_secret_rotations where id = $1', [rotation!.id])
+    const { receiver, key, rotation } = await keyRotatedBySchedule(ctx)
+    expect(rotation.status).toBe('succeeded')
+    const { rows: [hold] } = await ctx.pool.query('select extract(epoch from secret_available_until - rotated_at)::int as seconds from webhook_secret_rotations where id = $1', [rotation.id])
     expect(hold.seconds).toBe(ctx.config.PREVIOUS_SECRET_RETENTION_SECONDS)
 
     const stateFile = join(await mkdtemp(join(tmpdir(), 'pickup-')), 'pickup.json')
     const client = createRotationClient({ apiUrl: await listenOnLoopback(ctx), apiKey: key.apiKey })
     const handed: RotatedSecret[] = []
     const picked = await client.pickup({ stateFile, onSecret: (s) => { handed.push(s) } })
-    expect(picked.map((p) => p.rotationId)).toEqual([rotation!.id])
+    expect(picked.map((p) => p.rotationId)).toEqual([rotation.id])
     expect(handed.map((h) => h.secret)).toEqual([(await ctx.secretSlots(key.apiKeyId)).current])
     expect(await scheduledRotations(ctx, key.apiKeyId)).toEqual([{ ...rotation, secret_erased_reason: 'acknowledged' }])
     // Again: nothing pending, nothing handed over.
@@ -104,11 +101,8 @@ describe('scheduled rotation', () => {
   })
 
   it('of a symmetric key nobody picks up: the next scheduled rotation discards the never-fetched secret and the customer\'s secret keeps signing', async () => {
-    const receiver = await startReceiver()
     const ctx = await buildTestContext({ databaseUrl, env: ENV })
-    const key = await scheduledKey(ctx, receiver.url)
-    await backdateSchedule(ctx, key.apiKeyId, 2)
-    const [first] = await finishedScheduled(ctx, key.apiKeyId, 1)
+    const { receiver, key, rotation: first } = await keyRotatedBySchedule(ctx)
     const [issued] = (await ctx.secretSlots(key.apiKeyId)).retained
     expect(issued!.secret).toBe(key.webhookSecret)
 
@@ -117,7 +111,7 @@ describe('scheduled rotation', () => {
     expect(second!.status).toBe('succeeded')
     // The first secret was never delivered: discarded, its held copy erased; the second is held.
     expect((await scheduledRotations(ctx, key.apiKeyId))[0]).toEqual({ ...first, secret_erased_reason: 'superseded_undelivered' })
-    expect(await auditOf(ctx, second!.id)).toContainEqual(expect.objectContaining({ action: 'webhook_secret.rotated', details: expect.objectContaining({ kind: 'scheduled', path: 'undelivered_discarded', discardedRotationId: first!.id }) }))
+    expect(await auditOf(ctx, second!.id)).toContainEqual(expect.objectContaining({ action: 'webhook_secret.rotated', details: expect.objectContaining({ kind: 'scheduled', path: 'undelivered_discarded', discardedRotationId: first.id }) }))
     // The secret the customer has (issued with the key) signs still, its window restarted.
     const slots = await ctx.secretSlots(key.apiKeyId)
     expect(slots.retained.map((r) => r.secret)).toEqual([key.webhookSecret])
@@ -178,10 +172,7 @@ describe('scheduled rotation', () => {
     expect(await ctx.queue.removeJobScheduler(SCHEDULED_ROTATIONS)).toBe(true)
     expect(await eventually(() => ctx.queue.getJobScheduler(SCHEDULED_ROTATIONS))).toMatchObject({ every: 200 })
     // And it runs again: a key that falls due is rotated.
-    const receiver = await startReceiver()
-    const key = await scheduledKey(ctx, receiver.url)
-    await backdateSchedule(ctx, key.apiKeyId, 2)
-    expect((await finishedScheduled(ctx, key.apiKeyId, 1))[0]!.status).toBe('succeeded')
+    expect((await keyRotatedBySchedule(ctx)).rotation.status).toBe('succeeded')
   })
 
   it('never rotates a revoked or expired key, or one whose schedule was removed', async () => {
