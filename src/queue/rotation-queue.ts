@@ -44,12 +44,14 @@ export async function enqueueRotation (queue: RotationQueue, rotationId: string)
 
 /**
  * Makes sure the job scheduler exists with this interval. Upserting an unchanged scheduler would
- * re-add its next job, so it is only upserted when missing (a new or flushed Redis) or changed.
+ * move its next job, so it is only upserted when missing (a new or flushed Redis) or changed.
  */
 export async function ensureRotationScheduler (queue: RotationQueue, everyMs: number): Promise<boolean> {
   const existing = await queue.getJobScheduler(SCHEDULED_ROTATIONS)
   if (existing && Number(existing.every) === everyMs) return false
-  await queue.upsertJobScheduler(SCHEDULED_ROTATIONS, { every: everyMs }, {
+  // With `every` alone BullMQ runs the first job at once; one interval later is soon enough, and
+  // keeps a worker that starts from adding a job before it has done anything else.
+  await queue.upsertJobScheduler(SCHEDULED_ROTATIONS, { every: everyMs, startDate: Date.now() + everyMs }, {
     name: SCHEDULED_ROTATIONS,
     data: {},
     // A run that fails is simply the next run's work: nothing to retry, little to keep.
