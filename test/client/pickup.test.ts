@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createRotationClient, keyFingerprint, type RotatedSecret } from '@webhook-secret-rotation/client'
+import { API_KEY_ENV, runRotationCommand } from '../../packages/client/src/cli/webhook-secret-rotation.js'
 import { listenOnLoopback } from '../fixtures/listen.js'
 import { keyRotatedBySchedule, SCHEDULE_TEST_ENV, scheduledRotations } from '../fixtures/rotation-schedule.js'
 import { buildTestContext, createTestDatabase, json, ROTATIONS_PATH, type TestContext } from '../helper.js'
@@ -59,5 +60,29 @@ describe('createRotationClient().pickup', () => {
     await writeFile(stateFile, JSON.stringify({ version: 1, apiUrl, keyFingerprint: 'sha256:0000000000000000', storedRotationId: rotation.id, storedAt: new Date().toISOString() }))
     await expect(client.pickup({ stateFile, onSecret: () => {} })).rejects.toMatchObject({ code: 'STATE_FILE_MISMATCH' })
     expect((await scheduledRotations(ctx, key.apiKeyId))[0]!.secret_erased_reason).toBeNull()
+  })
+})
+
+describe('webhook-secret-rotation pickup', () => {
+  it('prints the scheduled rotation\'s secret once and acknowledges it; then there is nothing to pick up', async () => {
+    const ctx = await buildTestContext({ databaseUrl, env: SCHEDULE_TEST_ENV })
+    const { key, rotation, apiUrl } = await keyWithScheduledSecret(ctx)
+    const run = async (...args: string[]) => {
+      const out = { stdout: '', stderr: '' }
+      const code = await runRotationCommand(['pickup', '--api-url', apiUrl, ...args], { [API_KEY_ENV]: key.apiKey }, {
+        stdout: (t) => { out.stdout += t },
+        stderr: (t) => { out.stderr += t },
+      })
+      return { code, ...out }
+    }
+
+    const first = await run('--json')
+    expect(first.code, first.stderr).toBe(0)
+    expect(first.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ rotationId: rotation.id, secret: (await ctx.secretSlots(key.apiKeyId)).current }),
+    ])
+    expect((await scheduledRotations(ctx, key.apiKeyId))[0]!.secret_erased_reason).toBe('acknowledged')
+    expect(await run('--json')).toEqual({ code: 0, stdout: '', stderr: '' })
+    expect((await run()).stdout).toMatch(/^Nothing to pick up/)
   })
 })
