@@ -127,6 +127,17 @@ describe('scheduled rotation', () => {
     expect(handed.map((h) => [h.rotationId, h.secret])).toEqual([[second!.id, slots.current]])
   })
 
+  it('a customer rotation right after a scheduled one meets its cooldown, and is pointed at the scheduled rotation\'s secret', async () => {
+    const ctx = await buildTestContext({ databaseUrl, env: ENV })
+    const { key, rotation } = await keyRotatedBySchedule(ctx)
+    const refused = await ctx.rotate(key.apiKey, { idempotencyKey: randomUUID() })
+    expect(refused.statusCode).toBe(429)
+    expect(json(refused)).toMatchObject({ code: 'WEBHOOK_SECRET_ROTATION_COOLDOWN', rotationId: rotation.id, secretRecoverable: true })
+    expect(refused.headers.link).toBe(`<${ROTATIONS_PATH}/${rotation.id}>; rel="related"`)
+    const fetched = json(await ctx.get(key.apiKey, `${ROTATIONS_PATH}/${rotation.id}`)).rotation
+    expect(fetched.secret).toBe((await ctx.secretSlots(key.apiKeyId)).current)
+  })
+
   it('a redelivered or overlapping scheduler run never rotates a key twice', async () => {
     const ctx = await buildTestContext({ databaseUrl, worker: false })
     const receiver = await startReceiver()
