@@ -14,6 +14,7 @@ const rotationFields = {
   completedAt: nullableTime,
   rotatedAt: nullableTime,
   previousRetainedUntil: nullableTime,
+  secretVersion: z.number().int().nullable().describe('the key\'s secret version once this rotation succeeded (its new secret\'s, as in signingSecrets); null before'),
   secretHeld: z.boolean().describe('whether the service still holds the new secret for you to fetch'),
   secretFirstDeliveredAt: nullableTime.describe('when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it'),
   secretConfirmedAt: nullableTime.describe('when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets'),

@@ -2,10 +2,12 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createRotationClient, keyFingerprint, type RotatedSecret } from '@webhook-secret-rotation/client'
 import { API_KEY_ENV, runRotationCommand } from '../../packages/client/src/cli/webhook-secret-rotation.js'
 import { listenOnLoopback } from '../fixtures/listen.js'
+import { createOperator } from '../fixtures/operators.js'
 import { keyRotatedBySchedule, SCHEDULE_TEST_ENV, scheduledRotations } from '../fixtures/rotation-schedule.js'
 import { buildTestContext, createTestDatabase, json, ROTATIONS_PATH, type TestContext } from '../helper.js'
 
@@ -51,6 +53,28 @@ describe('createRotationClient().pickup', () => {
     const view = json(await ctx.get(key.apiKey, `${ROTATIONS_PATH}/${rotation.id}`)).rotation
     expect(view).toMatchObject({ secretHeld: false, secretErasedReason: 'acknowledged', secretConfirmedAt: expect.any(String) })
     expect(existsSync(stateFile)).toBe(false)
+  })
+
+  it('never hands over a held secret that no longer signs (an operator\'s recovery replaced it first)', async () => {
+    const ctx = await buildTestContext({ databaseUrl, env: SCHEDULE_TEST_ENV })
+    const { key, rotation, client } = await keyWithScheduledSecret(ctx)
+    const op = await createOperator(ctx, `op-${randomUUID().slice(0, 8)}`)
+    const recovered = await ctx.app.inject({
+      method: 'POST',
+      url: `/v1/admin/api-keys/${key.apiKeyId}/webhook-secret/recover`,
+      headers: { authorization: `Bearer ${op.token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      payload: JSON.stringify({ reason: 'customer lost its secret' }),
+    })
+    expect(recovered.statusCode).toBe(200)
+    // The scheduled rotation's secret is still held, but it signs nothing any more.
+    const view = json(await ctx.get(key.apiKey, `${ROTATIONS_PATH}/${rotation.id}`)).rotation
+    expect(view.secretHeld).toBe(true)
+    const signing = json(await ctx.get(key.apiKey, '/v1/auth/api-keys/me/webhook-secret')).webhookSecret.signingSecrets.map((s: { secretVersion: number }) => s.secretVersion)
+    expect(signing).not.toContain(view.secretVersion)
+
+    const handed: RotatedSecret[] = []
+    expect(await client.pickup({ onSecret: (s) => { handed.push(s) } })).toEqual([])
+    expect(handed).toEqual([])
   })
 
   it('refuses a state file of another API key and sends nothing for it', async () => {

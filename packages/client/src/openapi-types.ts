@@ -395,6 +395,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -442,6 +444,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -595,6 +599,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -642,6 +648,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -776,6 +784,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -899,6 +909,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -946,6 +958,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -2515,6 +2529,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -2562,6 +2578,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -2626,6 +2644,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -2673,6 +2693,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -2816,6 +2838,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -2863,6 +2887,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -2927,6 +2953,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -2974,6 +3002,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -3119,6 +3149,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -3166,6 +3198,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -3230,6 +3264,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -3277,6 +3313,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -3653,6 +3691,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -3700,6 +3740,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -3833,6 +3875,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -3880,6 +3924,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -4037,6 +4083,8 @@ export interface paths {
                                     completedAt: string | null;
                                     rotatedAt: string | null;
                                     previousRetainedUntil: string | null;
+                                    /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                    secretVersion: number | null;
                                     /** @description whether the service still holds the new secret for you to fetch */
                                     secretHeld: boolean;
                                     /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -4125,6 +4173,8 @@ export interface paths {
                                     completedAt: string | null;
                                     rotatedAt: string | null;
                                     previousRetainedUntil: string | null;
+                                    /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                    secretVersion: number | null;
                                     /** @description whether the service still holds the new secret for you to fetch */
                                     secretHeld: boolean;
                                     /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */

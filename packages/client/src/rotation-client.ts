@@ -8,6 +8,7 @@ const ROTATE = '/v1/auth/api-keys/me/webhook-secret/rotate'
 const ROTATION = '/v1/auth/api-keys/me/webhook-secret/rotations/{id}'
 const ACKNOWLEDGE = '/v1/auth/api-keys/me/webhook-secret/rotations/{id}/acknowledge'
 const ROTATIONS = '/v1/auth/api-keys/me/webhook-secret/rotations'
+const METADATA = '/v1/auth/api-keys/me/webhook-secret'
 const UUID_AT_END = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i
 // The service's format for X-API-Key (a key of another shape is refused before any lookup).
 const API_KEY_FORMAT = /^kash_(live|test)_[0-9A-Za-z]{32}$/
@@ -203,16 +204,32 @@ export function createRotationClient (options: RotationClientOptions) {
     }
   }
 
-  /** The key's scheduled rotations whose secret the service still holds and nobody acknowledged, oldest first. */
-  async function pendingScheduled (): Promise<string[]> {
+  /** One GET answered 200 (timeouts, 5xx and network errors retried); its body. */
+  function getOk (what: string, run: Parameters<typeof call>[0]): Promise<any> {
     let n = 0
-    return retrying<string[]>('list scheduled rotations', async () => {
-      const answer = await call((signal) => client.GET(ROTATIONS, { params: { query: { kind: 'scheduled', limit: 100 } }, signal }))
+    return retrying<unknown>(what, async () => {
+      const answer = await call(run)
       if (answer === undefined || transient(answer.status)) return { retryAfterMs: answer ? retryAfterMs(answer.headers, backoff(n++)) : backoff(n++) }
       if (answer.status !== 200) throw refusal(answer)
-      const rows = answer.body.data as { id: string; status: string; secretHeld: boolean; secretConfirmedAt: string | null }[]
-      return rows.filter((r) => r.status === 'succeeded' && r.secretHeld && r.secretConfirmedAt === null).map((r) => r.id).reverse()
+      return answer.body
     })
+  }
+
+  /**
+   * The key's scheduled rotations whose secret the service still holds, nobody acknowledged, and
+   * that still signs, oldest first. A held secret that no longer signs (an operator's recovery or
+   * rollback replaced it before anyone picked it up) is never handed over: stored, it would
+   * replace a secret that works with one that does not.
+   */
+  async function pendingScheduled (): Promise<string[]> {
+    const list = await getOk('list scheduled rotations', (signal) => client.GET(ROTATIONS, { params: { query: { kind: 'scheduled', limit: 100 } }, signal }))
+    const metadata = await getOk('read the signing secrets', (signal) => client.GET(METADATA, { signal }))
+    const signing = new Set((metadata.webhookSecret.signingSecrets as { secretVersion: number }[]).map((s) => s.secretVersion))
+    const rows = list.data as { id: string; status: string; secretHeld: boolean; secretConfirmedAt: string | null; secretVersion: number | null }[]
+    return rows
+      .filter((r) => r.status === 'succeeded' && r.secretHeld && r.secretConfirmedAt === null && r.secretVersion !== null && signing.has(r.secretVersion))
+      .map((r) => r.id)
+      .reverse()
   }
 
   /**
