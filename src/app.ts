@@ -39,6 +39,7 @@ import { llmsTxtRoutes } from './routes/llms-txt/index.js'
 import { EVENTS_PATH, webhookEventRoutes } from './routes/webhook-events/index.js'
 import { webhookSecretRoutes } from './routes/webhook-secret/index.js'
 import { testDeliveryRoutes } from './routes/webhook-secret/test-delivery.js'
+import { rotationScheduleRoutes } from './routes/webhook-secret/schedule.js'
 import { signingKeyRoutes } from './routes/signing-keys/index.js'
 
 export interface AppDeps {
@@ -156,6 +157,7 @@ export async function buildApp (deps: AppDeps) {
   const webhookSecretPrefix = '/v1/auth/api-keys/me/webhook-secret'
   await app.register(webhookSecretRoutes, { prefix: webhookSecretPrefix, pool, redis, config, rotationRequests, heldSecrets, secretBox })
   await app.register(testDeliveryRoutes, { prefix: webhookSecretPrefix, pool, redis, config, deliveries })
+  await app.register(rotationScheduleRoutes, { prefix: webhookSecretPrefix, pool, redis, config })
   await app.register(webhookEventRoutes, { prefix: EVENTS_PATH, pool, redis, config, deliveries })
   await app.register(customerAuditRoutes, { pool, redis, config })
   await app.register(signingKeyRoutes, { pool })

@@ -52,8 +52,11 @@ export async function createTestDatabase (): Promise<string> {
 
 export function testConfig (databaseUrl: string, redisUrl: string, env: Record<string, string> = {}): Config {
   // Event-loop shedding off unless a test asks for it: on a shared CI machine a starved test process
-  // is not an overloaded service, and a stray 503 would make unrelated tests flaky.
-  const parsed = parseEnv({ LOG_LEVEL: 'debug', RECONCILE_INTERVAL_MS: '200', RECONCILE_AFTER_MS: '500', SWEEP_INTERVAL_MS: '200', OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0', ...env })
+  // is not an overloaded service, and a stray 503 would make unrelated tests flaky. The rotation
+  // job scheduler's jobs only in tests that ask for them (SCHEDULE_TEST_ENV): elsewhere they would
+  // add to the queue's job counts of a slow test.
+  const defaults = { LOG_LEVEL: 'debug', RECONCILE_INTERVAL_MS: '200', RECONCILE_AFTER_MS: '500', SWEEP_INTERVAL_MS: '200', OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0', SCHEDULED_ROTATIONS_INTERVAL_MS: '3600000' }
+  const parsed = parseEnv({ ...defaults, ...env })
   return finalizeConfig({ ...parsed, QUEUE_PREFIX: `{t-${randomUUID()}}` }, {
     DATABASE_URL: databaseUrl,
     // A test on a Cluster or Sentinels names them in env; REDIS_URL would then be a second choice.

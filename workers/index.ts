@@ -11,7 +11,11 @@ import { createSecretHygiene } from '../src/domain/secret-hygiene.js'
 import {
   DELIVERY_BACKOFF, DELIVERY_QUEUE, deliveryBackoff, deliverySchedule, enqueueDelivery, type DeliveryJobData, type DeliveryJobResult, type DeliveryQueue,
 } from '../src/queue/delivery-queue.js'
-import { ROTATION_QUEUE, type RotationJobData, type RotationJobResult, type RotationQueue } from '../src/queue/rotation-queue.js'
+import {
+  ensureRotationScheduler, enqueueRotation, ROTATION_QUEUE, type RotationJobData, type RotationJobResult, type RotationQueue,
+} from '../src/queue/rotation-queue.js'
+import { createRotationRequests } from '../src/domain/rotation-requests.js'
+import { createScheduledRotations } from '../src/domain/rotation-schedules.js'
 import { withTimeout } from '../src/util/with-timeout.js'
 import { queueTelemetry } from '../src/tracing/queue-telemetry.js'
 import { instrumentRotationRule, instrumentSend } from '../src/metrics/instrument.js'
@@ -57,6 +61,12 @@ export function startWorkers ({ config, pool, connection, queues, log, afterComm
     log: workerLog,
     enqueueDelivery: (event) => withTimeout(enqueueDelivery(queues.deliveries, event), ENQUEUE_TIMEOUT_MS),
     afterCommit,
+    runScheduled: createScheduledRotations({
+      pool,
+      // Scheduled rotations are accepted like any request: a failed enqueue is left to the reconciler.
+      rotationRequests: createRotationRequests({ pool, config, log: workerLog, enqueue: (id) => withTimeout(enqueueRotation(queues.rotations, id), ENQUEUE_TIMEOUT_MS) }),
+      log: workerLog,
+    }),
   }), { ...common, concurrency: config.WORKER_CONCURRENCY })
 
   const schedule = deliverySchedule(config)
@@ -89,6 +99,13 @@ export function startWorkers ({ config, pool, connection, queues, log, afterComm
     staleAfterMs: config.RECONCILE_AFTER_MS,
     onReenqueue: (queue, jobState) => metrics.reconcilerReenqueues.inc({ queue, job_state: jobState }),
   }), workerLog, { immediately: true })
+  // Postgres holds the rotation schedules; Redis only the one job scheduler that wakes the worker
+  // for them, checked on the reconciler's beat so a flushed or replaced Redis gets it back.
+  const stopScheduler = startIntervalTask('rotation-scheduler', config.RECONCILE_INTERVAL_MS, async () => {
+    if (await withTimeout(ensureRotationScheduler(queues.rotations, config.SCHEDULED_ROTATIONS_INTERVAL_MS), ENQUEUE_TIMEOUT_MS)) {
+      workerLog.info({ everyMs: config.SCHEDULED_ROTATIONS_INTERVAL_MS }, 'rotation job scheduler upserted')
+    }
+  }, workerLog, { immediately: true })
   const hygiene = createSecretHygiene({ pool })
   const stopSweeper = startIntervalTask('secret-sweeper', config.SWEEP_INTERVAL_MS, async () => {
     await heldSecrets.sweep()
@@ -99,7 +116,7 @@ export function startWorkers ({ config, pool, connection, queues, log, afterComm
   /** Stops taking jobs, lets in-flight ones finish, stops the periodic tasks. Idempotent. */
   function close () {
     closing ??= (async () => {
-      await Promise.all([rotations.close(), deliveries.close(), stopReconciler(), stopSweeper()])
+      await Promise.all([rotations.close(), deliveries.close(), stopReconciler(), stopScheduler(), stopSweeper()])
     })()
     return closing
   }

@@ -3,7 +3,7 @@ import type pg from 'pg'
 import type { Logger } from 'pino'
 import { markProcessing } from '../src/db/rotations-repository.js'
 import { RotationInvariantError, type RotationOutcome } from '../src/domain/rotation-rule.js'
-import { rotationJobData, type RotationJobData, type RotationJobResult } from '../src/queue/rotation-queue.js'
+import { rotationJobData, SCHEDULED_ROTATIONS, type RotationJobData, type RotationJobResult } from '../src/queue/rotation-queue.js'
 
 export interface RotateProcessorDeps {
   pool: pg.Pool
@@ -13,14 +13,18 @@ export interface RotateProcessorDeps {
   enqueueDelivery: (event: { id: string; jobId: string }) => Promise<void>
   /** Runs after the rotation committed and before the job completes (fault-injection tests). */
   afterCommit?: (outcome: RotationOutcome) => Promise<void>
+  /** A run of the job scheduler: requests the rotations of the keys whose schedule is due. */
+  runScheduled: () => Promise<{ requested: number }>
 }
 
 /**
  * The BullMQ processor for rotation jobs. Delivery is at-least-once; the rule makes a repeat a
  * no-op. The return value holds ids and status only.
  */
-export function createRotateProcessor ({ pool, rule, log, enqueueDelivery, afterCommit }: RotateProcessorDeps) {
+export function createRotateProcessor ({ pool, rule, log, enqueueDelivery, afterCommit, runScheduled }: RotateProcessorDeps) {
   return async function processRotation (job: Job<RotationJobData, RotationJobResult>): Promise<RotationJobResult> {
+    // The scheduler's run only adds rotation jobs; each rotation then runs as its own job below.
+    if (job.name === SCHEDULED_ROTATIONS) return runScheduled()
     const parsed = rotationJobData.safeParse(job.data)
     if (!parsed.success) throw new UnrecoverableError(`invalid rotation job data: ${parsed.error.issues[0]?.message}`)
     const { rotationId } = parsed.data

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { createSecretBox } from '../crypto/secret-box.js'
 import { findApiKeyForOperator } from '../db/api-keys-repository.js'
-import { findRotation, TERMINAL_STATUSES, type RotationKind } from '../db/rotations-repository.js'
+import { findRotation, isCustomersRotation, TERMINAL_STATUSES, type RotationKind } from '../db/rotations-repository.js'
 import { keyRevokedError } from '../domain/api-keys.js'
 import { createHeldSecrets, type Actor } from '../domain/held-secrets.js'
 import { createRotationRequests } from '../domain/rotation-requests.js'
@@ -89,7 +89,7 @@ export async function runActionCommand (cmd: ActionCommand, deps: AdminDeps, out
 
   if (cmd.name === 'acknowledge') {
     const row = await findRotation(pool, cmd.rotationId, null, config.IDEMPOTENCY_RETENTION_SECONDS)
-    if (!row || row.kind === 'customer') throw new Refusal('RESOURCE_NOT_FOUND', `No operator rotation with id ${cmd.rotationId}.`)
+    if (!row || isCustomersRotation(row.kind)) throw new Refusal('RESOURCE_NOT_FOUND', `No operator rotation with id ${cmd.rotationId}.`)
     if (!TERMINAL_STATUSES.includes(row.status)) throw new Refusal('ROTATION_NOT_FINISHED', `Rotation ${row.id} is still ${row.status}; it has no secret to acknowledge yet.`)
     const erased = await heldSecrets.acknowledge(row, actor)
     const after = (await load(row.id)) ?? row

@@ -16,6 +16,7 @@ import { ACTION_KINDS, asRefusal, parseActionCommand, runActionCommand, type Act
 import { cliActorName, invalid, Refusal, refuse, UsageError, UUID, type AdminDeps, type AdminIo } from './admin-common.js'
 import { KEYRING_SUBCOMMANDS, parseKeyringCommand, runKeyringCommand, type KeyringCommand } from './admin-keyring.js'
 import { parseSchemeCommand, runSchemeCommand, type SchemeCommand } from './admin-scheme.js'
+import { parseScheduleCommand, runScheduleCommand, type ScheduleCommand } from './admin-schedule.js'
 import { OPERATOR_SUBCOMMANDS, parseOperatorCommand, runOperatorCommand, type OperatorCommand } from './admin-operators.js'
 import { formatIssued, formatKeyList, formatRevoked, publicKeyRow, USAGE } from './format-table.js'
 
@@ -29,6 +30,7 @@ type Command =
   | KeyringCommand
   | ActionCommand
   | SchemeCommand
+  | ScheduleCommand
 
 const SCOPE = /^[a-z][a-z0-9_-]*(:[a-z0-9_-]+)*$/
 const ISO_8601 = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/
@@ -98,6 +100,7 @@ function parseCommand (argv: string[]): Command | 'help' {
   if (group === 'operators' && sub !== undefined && OPERATOR_SUBCOMMANDS.includes(sub)) return parseOperatorCommand(sub, rest)
   if (group === 'keys' && sub !== undefined && Object.hasOwn(ACTION_KINDS, sub)) return parseActionCommand('keys', sub, rest)
   if (group === 'keys' && sub === 'scheme') return parseSchemeCommand(rest)
+  if (group === 'keys' && sub === 'schedule') return parseScheduleCommand(rest)
   if (group === 'keyring' && sub !== undefined && KEYRING_SUBCOMMANDS.includes(sub)) return parseKeyringCommand(sub, rest)
   if (group === 'rotations' && sub === 'acknowledge') return parseActionCommand('rotations', sub, rest)
   if (group !== 'keys' || (sub !== 'issue' && sub !== 'list' && sub !== 'revoke')) {
@@ -158,6 +161,7 @@ export async function runAdmin (argv: string[], deps: AdminDeps): Promise<number
     if (cmd.name === 'keyring-status' || cmd.name === 'keyring-rewrap') return await runKeyringCommand(cmd, deps, out, actor.actor)
     if (cmd.name === 'action' || cmd.name === 'acknowledge') return await runActionCommand(cmd, deps, out, actor.actor)
     if (cmd.name === 'scheme') return await runSchemeCommand(cmd, deps, out, actor.actor)
+    if (cmd.name === 'schedule') return await runScheduleCommand(cmd, deps, out, actor.actor)
     if (cmd.name === 'issue') {
       const secretBox = createSecretBox(deps.config.SECRET_ENCRYPTION_KEYS)
       const issued = await issueApiKey(deps.pool, { pepper: deps.config.API_KEY_PEPPER, secretBox }, cmd.input, actor)

@@ -34,6 +34,7 @@ const DONE: Record<RotationKind, string> = {
   operator_recover: 'Recovery rotation done: a fresh secret is current; the previous secret is kept and its window restarted.',
   operator_expire_previous: 'Previous secret expired: dual-signing stopped.',
   customer: 'Rotation done.',
+  scheduled: 'Scheduled rotation done.',
 }
 
 const ERASED_BECAUSE = {

@@ -24,6 +24,9 @@ commands:
   keys scheme <keyId> --scheme symmetric|asymmetric|both --reason <text> [--operator <name>] [--json]
       How deliveries are signed: whsec_ secrets (HMAC, v1), ed25519 key pairs (v1a), or both. A
       switch to asymmetric or both makes the first key pair; prints the JWKS URL and the public keys.
+  keys schedule <keyId> --every-days <n> | --off --reason <text> [--operator <name>] [--json]
+      Rotate the key every n days (1-365), by the worker's job scheduler and the customer rotation's
+      rule; --off removes the schedule. A symmetric key's new secret waits for the customer's pickup.
   rotations acknowledge <rotationId> [--operator <name>] [--json]
       Erases the held copy of a recovery's secret once it was handed over.
 

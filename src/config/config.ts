@@ -158,6 +158,9 @@ export const configSchema = z.object({
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(10000).default(5000),
   RECONCILE_AFTER_MS: ms(5000),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(15000),
+  // How often the job scheduler wakes the worker to rotate keys whose rotation schedule is due: a
+  // due key rotates within this of its due time (docs/api.md "Scheduled rotation").
+  SCHEDULED_ROTATIONS_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   CLOSE_GRACE_MS: ms(10000),
   DATA_DIR: z.string().min(1).default('.data'),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),

@@ -1,11 +1,14 @@
 import type { AuditEvent } from './audit-repository.js'
 import type { Queryable } from './pool.js'
 
-export type RotationKind = 'customer' | 'operator_recover' | 'operator_rollback' | 'operator_expire_previous'
+export type RotationKind = 'customer' | 'operator_recover' | 'operator_rollback' | 'operator_expire_previous' | 'scheduled'
 export type RotationStatus = 'queued' | 'processing' | 'succeeded' | 'rejected' | 'failed'
 export type SecretErasedReason = 'acknowledged' | 'redelivery_grace_elapsed' | 'hold_expired' | 'superseded_undelivered' | 'key_revoked'
 
 export const TERMINAL_STATUSES: readonly RotationStatus[] = ['succeeded', 'rejected', 'failed']
+
+/** The customer's own rotations: requested by it, or run by its rotation schedule. Their secrets are the customer's to fetch and acknowledge. */
+export const isCustomersRotation = (kind: RotationKind) => kind === 'customer' || kind === 'scheduled'
 
 export interface RotationRow {
   id: string
@@ -227,7 +230,7 @@ export async function acknowledgeHeldSecret (q: Queryable, id: string) {
      from (select id, coalesce(held_secret is not null and secret_available_until > now(), false) as held,
                   secret_first_delivered_at is null as undelivered, secret_confirmed_at is null as unconfirmed
            from webhook_secret_rotations where id = $1::uuid for update) old
-     where r.id = old.id and r.status = 'succeeded' and r.kind in ('customer', 'operator_recover')
+     where r.id = old.id and r.status = 'succeeded' and r.kind in ('customer', 'scheduled', 'operator_recover')
        and (old.held or old.undelivered or old.unconfirmed)
      returning old.held as erased, old.undelivered as "firstDelivery"`,
     [id]
@@ -292,17 +295,17 @@ export interface RotationPage { rows: RotationRow[]; hasMore: boolean }
 export async function listRotations (
   q: Queryable,
   apiKeyId: string,
-  page: { limit: number; after: { sortKey: string; id: string } | null },
+  page: { limit: number; after: { sortKey: string; id: string } | null; kind?: RotationKind },
   retentionSeconds: number
 ): Promise<RotationPage> {
   const { rows } = await q.query<RotationRow>(
     `select ${columns(5)} from webhook_secret_rotations
-     where api_key_id = $1::uuid
+     where api_key_id = $1::uuid and ($6::text is null or kind = $6::text)
        and ($2::bigint is null
             or (requested_at, id) < ('epoch'::timestamptz + $2::bigint * interval '1 microsecond', $3::uuid))
      order by requested_at desc, id desc
      limit $4::int`,
-    [apiKeyId, page.after?.sortKey ?? null, page.after?.id ?? null, page.limit + 1, retentionSeconds]
+    [apiKeyId, page.after?.sortKey ?? null, page.after?.id ?? null, page.limit + 1, retentionSeconds, page.kind ?? null]
   )
   return { rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit }
 }

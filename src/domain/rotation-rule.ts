@@ -11,7 +11,7 @@ import { insertAuditEvent } from '../db/audit-repository.js'
 import { withTransaction } from '../db/pool.js'
 import { lockRotationWithKey } from '../db/rotation-locks-repository.js'
 import {
-  eraseSupersededHeldSecret, markRefused, markSucceeded, TERMINAL_STATUSES, type RotationKind, type RotationRow, type RotationStatus,
+  eraseSupersededHeldSecret, isCustomersRotation, markRefused, markSucceeded, TERMINAL_STATUSES, type RotationKind, type RotationRow, type RotationStatus,
 } from '../db/rotations-repository.js'
 import type { WebhookEventType } from '../db/webhook-events-repository.js'
 import { endSigningKeys } from '../db/signing-keys-repository.js'
@@ -106,6 +106,10 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
   const windowSeconds = config.PREVIOUS_SECRET_RETENTION_SECONDS
   const maxRetained = config.SIGNING_SECRETS_MAX - 1
   const encryptCurrent = (key: ApiKeyForRotation, secret: string) => secretBox.encrypt(secret, aad.current(key.id))
+  // Nobody is waiting for a scheduled rotation's secret: it is held for as long as the secret it
+  // replaces keeps signing (the retention window), so a customer that picks it up within that
+  // window never stops verifying.
+  const holdSeconds = (kind: RotationKind) => kind === 'scheduled' ? Math.max(config.SECRET_HOLD_SECONDS, windowSeconds) : config.SECRET_HOLD_SECONDS
   const fresh = (key: ApiKeyForRotation) => {
     const secret = generateWebhookSecret()
     return { secret, slot: encryptCurrent(key, secret) }
@@ -114,8 +118,8 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
   /** What each kind of rotation does to the signing set (SPEC 5 and 6), or why it must not. */
   async function plan (client: pg.PoolClient, rotation: RotationRow, key: ApiKeyForRotation, current: CurrentSecret, retained: RetainedSecret[]): Promise<Change | Refusal> {
     const change = await planSecrets(client, rotation, key, current, retained)
-    if ('code' in change || rotation.kind !== 'customer' || !signsAsymmetric(key.signingScheme)) return change
-    // A customer rotation of a key that signs with v1a rotates its key pair; with `asymmetric` alone
+    if ('code' in change || !isCustomersRotation(rotation.kind) || !signsAsymmetric(key.signingScheme)) return change
+    // A customer (or scheduled) rotation of a key that signs with v1a rotates its key pair; with `asymmetric` alone
     // the whsec_ secret (which signs nothing) is left as it is, and nothing secret is handed over.
     if (key.signingScheme === 'both') return { ...change, rotatesKeyPair: true }
     return {
@@ -130,7 +134,9 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
 
   async function planSecrets (client: pg.PoolClient, rotation: RotationRow, key: ApiKeyForRotation, current: CurrentSecret, retained: RetainedSecret[]): Promise<Change | Refusal> {
     switch (rotation.kind) {
-      case 'customer': {
+      // A scheduled rotation is a customer rotation the key's schedule asked for: the same rule.
+      case 'customer':
+      case 'scheduled': {
         // Inside the cooldown a customer rotation is rejected, decided here under the lock with Postgres time.
         if (key.cooldownActive) {
           return { status: 'rejected', code: 'WEBHOOK_SECRET_ROTATION_COOLDOWN', detail: 'A rotation of this key succeeded less than the cooldown ago; this one was not applied.', retryAfterAt: key.cooldownEndsAt, cooldownRotationId: key.lastRotationId }
@@ -230,7 +236,7 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
       // 2. A revoked key or one without a webhook is refused.
       if (key.revoked) {
         // An operator's own credentials are fine: the key it acts on is revoked (a 409, not the 401 of authentication).
-        const code = rotation.kind === 'customer' ? 'API_KEY_REVOKED' : 'KEY_REVOKED'
+        const code = isCustomersRotation(rotation.kind) ? 'API_KEY_REVOKED' : 'KEY_REVOKED'
         return refuse(client, rotation, attempt, { status: 'failed', code, detail: 'The API key was revoked before the rotation ran; nothing was changed.' })
       }
       if (key.webhookSecret === null) return refuse(client, rotation, attempt, { status: 'failed', code: 'WEBHOOK_NOT_CONFIGURED', detail: 'The API key has no webhook configured, so it has no secret to change.' })
@@ -262,7 +268,7 @@ export function createRotationRule ({ pool, config, secretBox }: RotationRuleDep
       const latencySeconds = await markSucceeded(client, rotationId, {
         ...written,
         heldSecret: change.held === null ? null : secretBox.encrypt(change.held, aad.held(rotationId)),
-        holdSeconds: config.SECRET_HOLD_SECONDS,
+        holdSeconds: holdSeconds(rotation.kind),
         attempt,
       })
       const facts = {
@@ -303,7 +309,7 @@ async function noRetainedSecret (client: pg.PoolClient, key: ApiKeyForRotation, 
 
 function auditContext (rotation: RotationRow) {
   return {
-    actorType: rotation.kind === 'customer' ? 'customer' as const : 'operator' as const,
+    actorType: rotation.kind === 'customer' ? 'customer' as const : rotation.kind === 'scheduled' ? 'system' as const : 'operator' as const,
     actor: rotation.actor,
     apiKeyId: rotation.apiKeyId,
     rotationId: rotation.id,

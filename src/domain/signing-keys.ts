@@ -52,6 +52,21 @@ export async function rotateSigningKey (client: pg.PoolClient, secretBox: Secret
 
 export type SchemeActor = Pick<AuditEvent, 'actorType' | 'actor' | 'requestId' | 'sourceIp' | 'reason'>
 
+/**
+ * A key whose signing settings may change: it exists, is not revoked and has a webhook. The row is
+ * read (and locked) by the caller; each refusal says nothing was changed.
+ */
+export function requireSigningKey<R extends { revokedAt: Date | null; webhookConfigured: boolean }> (row: R | undefined, apiKeyId: string, actor: Pick<SchemeActor, 'actorType'>): R {
+  if (!row) throw new AppError('RESOURCE_NOT_FOUND', 'No such API key.')
+  if (row.revokedAt !== null) {
+    throw actor.actorType === 'customer'
+      ? new AppError('API_KEY_REVOKED', 'This API key was revoked; nothing was changed.')
+      : new AppError('KEY_REVOKED', `API key ${apiKeyId} was revoked at ${row.revokedAt.toISOString()}; it signs nothing any more, so there is nothing to change.`)
+  }
+  if (!row.webhookConfigured) throw new AppError('WEBHOOK_NOT_CONFIGURED', 'This API key has no webhook configured, so it signs nothing; nothing was changed.')
+  return row
+}
+
 export interface SchemeView {
   signingScheme: SigningScheme
   jwksToken: string | null
@@ -72,14 +87,7 @@ export async function readSchemeView (q: pg.Pool | pg.PoolClient, apiKeyId: stri
  */
 export async function switchSigningScheme (pool: pg.Pool, secretBox: SecretBox, apiKeyId: string, scheme: SigningScheme, actor: SchemeActor) {
   return withTransaction(pool, async (client) => {
-    const row = await lockSigningScheme(client, apiKeyId)
-    if (!row) throw new AppError('RESOURCE_NOT_FOUND', 'No such API key.')
-    if (row.revokedAt !== null) {
-      throw actor.actorType === 'customer'
-        ? new AppError('API_KEY_REVOKED', 'This API key was revoked; nothing was changed.')
-        : new AppError('KEY_REVOKED', `API key ${apiKeyId} was revoked at ${row.revokedAt.toISOString()}; it signs nothing any more, so there is nothing to change.`)
-    }
-    if (!row.webhookConfigured) throw new AppError('WEBHOOK_NOT_CONFIGURED', 'This API key has no webhook configured, so it signs nothing; nothing was changed.')
+    const row = requireSigningKey(await lockSigningScheme(client, apiKeyId), apiKeyId, actor)
     if (row.scheme === scheme) return { changed: false, view: await readSchemeView(client, apiKeyId) }
 
     let issued: PublicSigningKey | null = null

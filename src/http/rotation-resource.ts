@@ -14,6 +14,7 @@ export function toRotationResource (row: RotationRow, secret: string | null = nu
     completedAt: iso(row.completedAt),
     rotatedAt: iso(row.rotatedAt),
     previousRetainedUntil: iso(row.previousRetainedUntil),
+    secretVersion: row.secretVersion,
     secret,
     secretHeld: row.heldSecret !== null,
     secretFirstDeliveredAt: iso(row.secretFirstDeliveredAt),

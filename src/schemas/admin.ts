@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { MAX_BIGINT } from '../http/cursor.js'
 import { envelopeSchema, isoTime, listSchema, nullableTime } from './common.js'
-import { rotationListItemSchema, signingSchemeResourceSchema, signingSchemeSchema, signingSecretSchema } from './webhook-secret.js'
+import { rotationListItemSchema, rotationScheduleSchema, scheduleBodySchema, signingSchemeResourceSchema, signingSchemeSchema, signingSecretSchema } from './webhook-secret.js'
 
 export const operatorActionBodySchema = z.strictObject({
   reason: z.string().trim().min(1).max(500).describe('why; recorded in the audit trail'),
@@ -14,6 +14,10 @@ export const operatorTargetBodySchema = operatorActionBodySchema.extend({
 })
 
 export const operatorSchemeBodySchema = operatorActionBodySchema.extend({ scheme: signingSchemeSchema })
+export const operatorScheduleBodySchema = operatorActionBodySchema.extend({ everyDays: scheduleBodySchema.shape.everyDays })
+
+/** An operator also sees who set the schedule (the API key id for the customer, else an operator's name). */
+export const operatorRotationScheduleSchema = rotationScheduleSchema.extend({ setBy: z.string().nullable() })
 
 export const keyIdParamsSchema = z.object({ keyId: z.string() })
 
@@ -58,6 +62,8 @@ export const apiKeyViewSchema = z.object({
   expiresAt: nullableTime,
   revokedAt: nullableTime,
   recentRotations: z.array(rotationListItemSchema),
+  rotationSchedule: operatorRotationScheduleSchema,
 }).extend(signingSchemeResourceSchema.shape)
 
 export const apiKeyViewEnvelope = envelopeSchema('apiKey', apiKeyViewSchema)
+export const operatorScheduleEnvelope = envelopeSchema('rotationSchedule', operatorRotationScheduleSchema)

@@ -2,7 +2,8 @@ import { z } from 'zod'
 import { envelopeSchema, isoTime, listSchema, nullableTime, problemSchema } from './common.js'
 
 export const rotationStatusSchema = z.enum(['queued', 'processing', 'succeeded', 'rejected', 'failed'])
-export const rotationKindSchema = z.enum(['customer', 'operator_recover', 'operator_rollback', 'operator_expire_previous'])
+export const rotationKindSchema = z.enum(['customer', 'operator_recover', 'operator_rollback', 'operator_expire_previous', 'scheduled'])
+  .describe('scheduled: run by the key\'s rotation schedule, like a customer rotation')
 
 const rotationFields = {
   id: z.uuid(),
@@ -13,6 +14,7 @@ const rotationFields = {
   completedAt: nullableTime,
   rotatedAt: nullableTime,
   previousRetainedUntil: nullableTime,
+  secretVersion: z.number().int().nullable().describe('the key\'s secret version once this rotation succeeded (its new secret\'s, as in signingSecrets); null before'),
   secretHeld: z.boolean().describe('whether the service still holds the new secret for you to fetch'),
   secretFirstDeliveredAt: nullableTime.describe('when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it'),
   secretConfirmedAt: nullableTime.describe('when the requester acknowledged the secret: confirmed; a rollback prefers confirmed secrets'),
@@ -62,6 +64,17 @@ export const signingSecretSchema = z.object({
   retainedUntil: nullableTime.describe('when it stops signing; null for the current secret'),
 })
 
+export const rotationScheduleSchema = z.object({
+  everyDays: z.number().int().nullable().describe('rotate every this many days; null: no schedule'),
+  setAt: nullableTime.describe('when the schedule was set; the count starts at the later of this and the last rotation'),
+  nextRotationAt: nullableTime.describe('when the key is next due: its secret (or key pair) is everyDays old; the scheduler rotates it within a minute of this. Any rotation before then restarts the count'),
+}).describe('the key\'s rotation schedule; a scheduled rotation runs by the same rule (and cooldown) as a customer rotation')
+
+export const scheduleBodySchema = z.strictObject({
+  everyDays: z.number().int().min(1).max(365).nullable().describe('1 to 365; null removes the schedule'),
+  reason: z.string().max(500).optional(),
+})
+
 export const webhookSecretMetadataSchema = z.object({
   secretVersion: z.number().int(),
   rotatedAt: nullableTime,
@@ -72,6 +85,7 @@ export const webhookSecretMetadataSchema = z.object({
   signingScheme: signingSchemeSchema,
   jwksUrl: z.string().nullable().describe('the key\'s public JWKS document (no authentication); null until the key first signs with v1a'),
   publicKeys: z.array(publicSigningKeySchema).describe('the public keys every delivery is signed with now (v1a), current first; empty for a symmetric key'),
+  rotationSchedule: rotationScheduleSchema,
 })
 
 export const signingSchemeResourceSchema = z.object({
@@ -114,6 +128,7 @@ export const rotationParamsSchema = z.object({ id: z.string() })
 
 export const rotationListQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),
+  kind: rotationKindSchema.optional().describe('only rotations of this kind (scheduled: those the key\'s schedule ran, whose secrets a client picks up)'),
   cursor: z.string().max(200).optional(),
 })
 
@@ -127,6 +142,7 @@ export const rotateUnavailableSchema = problemSchema.extend({
 export const rotatedSecretEnvelope = envelopeSchema('webhookSecret', rotatedSecretSchema)
 export const metadataEnvelope = envelopeSchema('webhookSecret', webhookSecretMetadataSchema)
 export const schemeEnvelope = envelopeSchema('signingScheme', signingSchemeResourceSchema)
+export const scheduleEnvelope = envelopeSchema('rotationSchedule', rotationScheduleSchema)
 export const rotationListSchema = listSchema(rotationListItemSchema)
 
 export type RotationResource = z.infer<typeof rotationSchema>

@@ -3,7 +3,13 @@ import http from 'node:http'
 import fc from 'fast-check'
 import type { LightMyRequestResponse } from 'fastify'
 import { beforeAll, describe, expect, it } from 'vitest'
+import type { Logger } from 'pino'
+import { createRotationClient } from '@webhook-secret-rotation/client'
 import { verifySignature } from '@webhook-secret-rotation/signing'
+import { createRotationRequests } from '../../src/domain/rotation-requests.js'
+import { createScheduledRotations } from '../../src/domain/rotation-schedules.js'
+import { enqueueRotation } from '../../src/queue/rotation-queue.js'
+import { backdateSchedule, putSchedule, SCHEDULE_PATH, scheduledRotations } from '../fixtures/rotation-schedule.js'
 import { startHoldingProxy } from '../fixtures/holding-proxy.js'
 import { createOperator } from '../fixtures/operators.js'
 import { startReceiver, type Received } from '../fixtures/receiver.js'
@@ -39,6 +45,8 @@ interface Secret {
    * or a recovery discards), `bound` (SIGNING_SECRETS_MAX). Windows are 7 days: none ends in a run.
    */
   stopped: 'unwritten' | 'operator' | 'bound' | null
+  /** Made by a scheduled rotation: held for the customer's pickup. */
+  scheduled?: boolean
 }
 
 /**
@@ -65,6 +73,8 @@ interface Real {
   receiver: Awaited<ReturnType<typeof startReceiver>>
   key: { apiKey: string; apiKeyId: string }
   operatorAction: (action: string) => Promise<LightMyRequestResponse>
+  /** One run of the rotation job scheduler, as the worker makes it. */
+  schedulerRun: () => Promise<unknown>
   trail: string[]
 }
 
@@ -177,7 +187,7 @@ async function rotateReceived (r: Real) {
  * The steps a sequence is made of, with their weights. Each one acts on the service and updates the
  * model; the chain invariant is checked after every step. To add a step, add an entry.
  */
-type StepName = 'rotate' | 'rotate-acknowledged' | 'lost-response' | 'lost-after-write' | 'wait-cooldown' | 'recover' | 'rollback' | 'expire-previous'
+type StepName = 'rotate' | 'rotate-acknowledged' | 'lost-response' | 'lost-after-write' | 'wait-cooldown' | 'recover' | 'rollback' | 'expire-previous' | 'scheduled' | 'pickup'
 const STEPS: Record<StepName, { weight: number, act: (m: Model, r: Real) => Promise<StepResult> }> = {
   rotate: {
     weight: 2,
@@ -245,6 +255,41 @@ const STEPS: Record<StepName, { weight: number, act: (m: Model, r: Real) => Prom
         rotated(m, addSecret(m, await newCurrent(m, r), { received: false, written: true, confirmed: false }))
         return { announced: rotationId }
       }
+    },
+  },
+  scheduled: {
+    weight: 1,
+    async act (m, r) {
+      // The key's schedule comes round (a day, backdated) and the job scheduler's run rotates it:
+      // nobody reads the new secret until a pickup. The schedule is removed again, so only this
+      // key is ever due.
+      expect((await putSchedule(r.ctx, r.key.apiKey, { everyDays: 1 })).statusCode, r.trail.join(' ')).toBe(200)
+      await backdateSchedule(r.ctx, r.key.apiKeyId, 2)
+      const before = (await scheduledRotations(r.ctx, r.key.apiKeyId)).length
+      await r.schedulerRun()
+      const rotation = await eventually(async () => {
+        const rows = await scheduledRotations(r.ctx, r.key.apiKeyId)
+        return rows.length > before && ['succeeded', 'rejected', 'failed'].includes(rows.at(-1)!.status) && rows.at(-1)
+      })
+      expect(rotation.status, r.trail.join(' ')).toBe('succeeded')
+      await r.ctx.app.inject({ method: 'DELETE', url: SCHEDULE_PATH, headers: { 'x-api-key': r.key.apiKey } })
+      const fresh = addSecret(m, await newCurrent(m, r), { received: false, written: false, confirmed: false })
+      fresh.scheduled = true
+      rotated(m, fresh)
+      return { announced: rotation.id }
+    },
+  },
+  pickup: {
+    weight: 1,
+    async act (m, r) {
+      // The customer's client picks up what the schedule made: exactly the scheduled secrets
+      // nobody read that still sign, each then received and acknowledged.
+      const handed: string[] = []
+      await createRotationClient({ apiUrl: r.address, apiKey: r.key.apiKey }).pickup({ onSecret: ({ secret }) => { handed.push(secret) } })
+      const expected = m.all.filter((s) => s.scheduled && !s.received && s.stopped === null)
+      expect(handed.map((v) => m.all.find((s) => s.value === v)?.name ?? 'a secret the model never saw'), r.trail.join(' ')).toEqual(expected.map((s) => s.name))
+      for (const s of expected) Object.assign(s, { received: true, written: true, confirmed: true })
+      return {}
     },
   },
   'wait-cooldown': {
@@ -365,6 +410,7 @@ const stepArbitrary = fc.oneof(...(Object.keys(STEPS) as StepName[]).map((name) 
 const EVERY_STEP: StepName[] = [
   'rotate', 'lost-after-write', 'lost-response', 'rotate-acknowledged', 'rotate', 'rollback',
   'recover', 'rollback', 'wait-cooldown', 'expire-previous', 'rollback',
+  'scheduled', 'pickup', 'scheduled', 'recover', 'pickup',
 ]
 
 /** A listening API with its worker, an operator, a resetting proxy, a webhook receiver, and a fresh key (with its model) for each sequence. */
@@ -379,6 +425,10 @@ async function chainSetup () {
   const resetting = await startHoldingProxy(address, () => 'reset')
   const receiver = await startReceiver()
   const operator = await createOperator(ctx, `prop-${randomUUID()}`)
+  const log = ctx.app.log as Logger
+  const schedulerRun = createScheduledRotations({
+    pool: ctx.pool, log, rotationRequests: createRotationRequests({ pool: ctx.pool, config: ctx.config, log, enqueue: (id) => enqueueRotation(ctx.queue, id) }),
+  })
   return async () => {
     const key = await ctx.createKey({ webhookUrl: receiver.url })
     const real: Real = {
@@ -388,6 +438,7 @@ async function chainSetup () {
       resetting,
       receiver,
       key,
+      schedulerRun,
       trail: [],
       operatorAction: (action) => ctx.app.inject({
         method: 'POST',

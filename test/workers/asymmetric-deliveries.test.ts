@@ -1,12 +1,12 @@
-import { createPublicKey, verify as nodeVerify, randomUUID } from 'node:crypto'
-import nacl from 'tweetnacl'
+import { randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { generateSigningKeyPair, verifyStandardWebhookAsymmetric } from '@webhook-secret-rotation/signing'
+import { generateSigningKeyPair } from '@webhook-secret-rotation/signing'
 import { createOperator } from '../fixtures/operators.js'
-import { startReceiver, type Received } from '../fixtures/receiver.js'
+import { startReceiver } from '../fixtures/receiver.js'
+import { asymmetricVerdicts, FAILS, VERIFIES } from '../fixtures/asymmetric-verdicts.js'
 import { ALL, NONE, verdicts } from '../fixtures/verdicts.js'
 import { buildTestContext, createTestDatabase, json, type TestContext } from '../helper.js'
-import { expireRetained, putScheme } from '../fixtures/signing-scheme.js'
+import { expireRetained, fetchJwks, putScheme, testDelivery } from '../fixtures/signing-scheme.js'
 
 let databaseUrl: string
 beforeAll(async () => { databaseUrl = await createTestDatabase() })
@@ -14,45 +14,11 @@ beforeAll(async () => { databaseUrl = await createTestDatabase() })
 const METADATA = '/v1/auth/api-keys/me/webhook-secret'
 const LOCAL = { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true' }
 
-interface Jwk { kid: string; x: string; kty: string; crv: string }
-
 async function switchScheme (ctx: TestContext, apiKey: string, scheme: string) {
   const res = await putScheme(ctx, apiKey, { scheme })
   expect(res.statusCode).toBe(200)
   return json(res).signingScheme as { jwksUrl: string; publicKeys: { publicKey: string; kid: string }[] }
 }
-
-async function fetchJwks (ctx: TestContext, url: string): Promise<Jwk[]> {
-  const res = await ctx.app.inject({ method: 'GET', url })
-  expect(res.statusCode).toBe(200)
-  return json(res).keys
-}
-
-async function testDelivery (ctx: TestContext, apiKey: string, sign = 'both') {
-  const res = await ctx.app.inject({ method: 'POST', url: `${METADATA}/test-delivery`, headers: { 'x-api-key': apiKey, 'content-type': 'application/json' }, payload: JSON.stringify({ sign }) })
-  expect(res.statusCode).toBe(202)
-}
-
-const v1aEntries = (r: Received) => String(r.headers['webhook-signature']).split(' ').filter((e) => e.startsWith('v1a,')).map((e) => Buffer.from(e.slice(4), 'base64'))
-const signedContent = (r: Received) => Buffer.from(`${r.headers['webhook-id']}.${r.headers['webhook-timestamp']}.${r.body}`, 'utf8')
-
-/**
- * Whether one delivery verifies under one JWK, by three implementations: Node's crypto (the key
- * read from the JWK, not through the project's code), tweetnacl (written by others), and this
- * project's verifier (with the key as whpk_).
- */
-function asymmetricVerdicts (r: Received, jwk: Jwk) {
-  const data = signedContent(r)
-  const nodeKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' })
-  const raw = Buffer.from(jwk.x, 'base64url')
-  return {
-    node: v1aEntries(r).some((sig) => nodeVerify(null, data, nodeKey, sig)),
-    tweetnacl: v1aEntries(r).some((sig) => nacl.sign.detached.verify(new Uint8Array(data), new Uint8Array(sig), new Uint8Array(raw))),
-    kash: verifyStandardWebhookAsymmetric(r.body, r.headers, [`whpk_${raw.toString('base64')}`]).ok,
-  }
-}
-const VERIFIES = { node: true, tweetnacl: true, kash: true }
-const FAILS = { node: false, tweetnacl: false, kash: false }
 
 describe('deliveries of a key that signs with ed25519 (v1a)', () => {
   it('with both: v1 and v1a entries in webhook-signature, X-Kash-Signature unchanged; each verifies on its own', async () => {

@@ -382,8 +382,11 @@ export interface paths {
                             rotation: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -392,6 +395,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -426,8 +431,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -436,6 +444,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -576,8 +586,11 @@ export interface paths {
                             rotation: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -586,6 +599,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -620,8 +635,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -630,6 +648,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -731,6 +751,8 @@ export interface paths {
             parameters: {
                 query?: {
                     limit?: number;
+                    /** @description only rotations of this kind (scheduled: those the key's schedule ran, whose secrets a client picks up) */
+                    kind?: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                     cursor?: string;
                 };
                 header?: never;
@@ -749,8 +771,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -759,6 +784,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -869,8 +896,11 @@ export interface paths {
                             rotation: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -879,6 +909,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -913,8 +945,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -923,6 +958,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -1069,6 +1106,15 @@ export interface paths {
                                     /** @description when it stops signing; null for the current key pair */
                                     retainedUntil: string | null;
                                 }[];
+                                /** @description the key's rotation schedule; a scheduled rotation runs by the same rule (and cooldown) as a customer rotation */
+                                rotationSchedule: {
+                                    /** @description rotate every this many days; null: no schedule */
+                                    everyDays: number | null;
+                                    /** @description when the schedule was set; the count starts at the later of this and the last rotation */
+                                    setAt: string | null;
+                                    /** @description when the key is next due: its secret (or key pair) is everyDays old; the scheduler rotates it within a minute of this. Any rotation before then restarts the count */
+                                    nextRotationAt: string | null;
+                                };
                             };
                             data: {
                                 secretVersion: number;
@@ -1105,6 +1151,15 @@ export interface paths {
                                     /** @description when it stops signing; null for the current key pair */
                                     retainedUntil: string | null;
                                 }[];
+                                /** @description the key's rotation schedule; a scheduled rotation runs by the same rule (and cooldown) as a customer rotation */
+                                rotationSchedule: {
+                                    /** @description rotate every this many days; null: no schedule */
+                                    everyDays: number | null;
+                                    /** @description when the schedule was set; the count starts at the later of this and the last rotation */
+                                    setAt: string | null;
+                                    /** @description when the key is next due: its secret (or key pair) is everyDays old; the scheduler rotates it within a minute of this. Any rotation before then restarts the count */
+                                    nextRotationAt: string | null;
+                                };
                             };
                             _meta: {
                                 requestId: string;
@@ -1493,6 +1548,201 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/api-keys/me/webhook-secret/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Rotate the webhook secret (or key pair) every N days
+         * @description A scheduled rotation runs through the same rule and cooldown as POST rotate, audited as scheduled. For a symmetric key the new secret is held for your client to fetch and acknowledge (GET …/rotations?kind=scheduled); an asymmetric key needs nobody. null removes the schedule. The same value again changes nothing. Audited.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 1 to 365; null removes the schedule */
+                        everyDays: number | null;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the key's rotation schedule; a scheduled rotation runs by the same rule (and cooldown) as a customer rotation */
+                            rotationSchedule: {
+                                /** @description rotate every this many days; null: no schedule */
+                                everyDays: number | null;
+                                /** @description when the schedule was set; the count starts at the later of this and the last rotation */
+                                setAt: string | null;
+                                /** @description when the key is next due: its secret (or key pair) is everyDays old; the scheduler rotates it within a minute of this. Any rotation before then restarts the count */
+                                nextRotationAt: string | null;
+                            };
+                            /** @description the key's rotation schedule; a scheduled rotation runs by the same rule (and cooldown) as a customer rotation */
+                            data: {
+                                /** @description rotate every this many days; null: no schedule */
+                                everyDays: number | null;
+                                /** @description when the schedule was set; the count starts at the later of this and the last rotation */
+                                setAt: string | null;
+                                /** @description when the key is next due: its secret (or key pair) is everyDays old; the scheduler rotates it within a minute of this. Any rotation before then restarts the count */
+                                nextRotationAt: string | null;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove the rotation schedule */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the key's rotation schedule; a scheduled rotation runs by the same rule (and cooldown) as a customer rotation */
+                            rotationSchedule: {
+                                /** @description rotate every this many days; null: no schedule */
+                                everyDays: number | null;
+                                /** @description when the schedule was set; the count starts at the later of this and the last rotation */
+                                setAt: string | null;
+                                /** @description when the key is next due: its secret (or key pair) is everyDays old; the scheduler rotates it within a minute of this. Any rotation before then restarts the count */
+                                nextRotationAt: string | null;
+                            };
+                            /** @description the key's rotation schedule; a scheduled rotation runs by the same rule (and cooldown) as a customer rotation */
+                            data: {
+                                /** @description rotate every this many days; null: no schedule */
+                                everyDays: number | null;
+                                /** @description when the schedule was set; the count starts at the later of this and the last rotation */
+                                setAt: string | null;
+                                /** @description when the key is next due: its secret (or key pair) is everyDays old; the scheduler rotates it within a minute of this. Any rotation before then restarts the count */
+                                nextRotationAt: string | null;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -2266,8 +2516,11 @@ export interface paths {
                             rotation: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -2276,6 +2529,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -2310,8 +2565,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -2320,6 +2578,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -2371,8 +2631,11 @@ export interface paths {
                             rotation: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -2381,6 +2644,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -2415,8 +2680,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -2425,6 +2693,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -2555,8 +2825,11 @@ export interface paths {
                             rotation: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -2565,6 +2838,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -2599,8 +2874,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -2609,6 +2887,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -2660,8 +2940,11 @@ export interface paths {
                             rotation: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -2670,6 +2953,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -2704,8 +2989,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -2714,6 +3002,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -2846,8 +3136,11 @@ export interface paths {
                             rotation: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -2856,6 +3149,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -2890,8 +3185,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -2900,6 +3198,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -2951,8 +3251,11 @@ export interface paths {
                             rotation: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -2961,6 +3264,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -2995,8 +3300,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -3005,6 +3313,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -3228,6 +3538,117 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/api-keys/{keyId}/webhook-secret/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set (everyDays 1-365) or remove (null) a key's rotation schedule; audited with the reason. Scheduled rotations run by the customer rotation's rule and cooldown */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description why; recorded in the audit trail */
+                        reason: string;
+                        /** @description 1 to 365; null removes the schedule */
+                        everyDays: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rotationSchedule: {
+                                /** @description rotate every this many days; null: no schedule */
+                                everyDays: number | null;
+                                /** @description when the schedule was set; the count starts at the later of this and the last rotation */
+                                setAt: string | null;
+                                /** @description when the key is next due: its secret (or key pair) is everyDays old; the scheduler rotates it within a minute of this. Any rotation before then restarts the count */
+                                nextRotationAt: string | null;
+                                setBy: string | null;
+                            };
+                            data: {
+                                /** @description rotate every this many days; null: no schedule */
+                                everyDays: number | null;
+                                /** @description when the schedule was set; the count starts at the later of this and the last rotation */
+                                setAt: string | null;
+                                /** @description when the key is next due: its secret (or key pair) is everyDays old; the scheduler rotates it within a minute of this. Any rotation before then restarts the count */
+                                nextRotationAt: string | null;
+                                setBy: string | null;
+                            };
+                            _meta: {
+                                requestId: string;
+                                /** @description ISO-8601 UTC time with milliseconds */
+                                timestamp: string;
+                                message?: string;
+                                idempotent?: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem (application/problem+json); may carry extension members */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/rotations/{id}": {
         parameters: {
             query?: never;
@@ -3257,8 +3678,11 @@ export interface paths {
                             rotation: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -3267,6 +3691,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -3301,8 +3727,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -3311,6 +3740,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -3431,8 +3862,11 @@ export interface paths {
                             rotation: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -3441,6 +3875,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -3475,8 +3911,11 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @enum {string} */
-                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                /**
+                                 * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                 * @enum {string}
+                                 */
+                                kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                 /** @enum {string} */
                                 status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                 idempotencyKey: string | null;
@@ -3485,6 +3924,8 @@ export interface paths {
                                 completedAt: string | null;
                                 rotatedAt: string | null;
                                 previousRetainedUntil: string | null;
+                                /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                secretVersion: number | null;
                                 /** @description whether the service still holds the new secret for you to fetch */
                                 secretHeld: boolean;
                                 /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -3629,8 +4070,11 @@ export interface paths {
                                 recentRotations: {
                                     /** Format: uuid */
                                     id: string;
-                                    /** @enum {string} */
-                                    kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                    /**
+                                     * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                     * @enum {string}
+                                     */
+                                    kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                     /** @enum {string} */
                                     status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                     idempotencyKey: string | null;
@@ -3639,6 +4083,8 @@ export interface paths {
                                     completedAt: string | null;
                                     rotatedAt: string | null;
                                     previousRetainedUntil: string | null;
+                                    /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                    secretVersion: number | null;
                                     /** @description whether the service still holds the new secret for you to fetch */
                                     secretHeld: boolean;
                                     /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -3655,6 +4101,15 @@ export interface paths {
                                         retryAfter: number | null;
                                     } | null;
                                 }[];
+                                rotationSchedule: {
+                                    /** @description rotate every this many days; null: no schedule */
+                                    everyDays: number | null;
+                                    /** @description when the schedule was set; the count starts at the later of this and the last rotation */
+                                    setAt: string | null;
+                                    /** @description when the key is next due: its secret (or key pair) is everyDays old; the scheduler rotates it within a minute of this. Any rotation before then restarts the count */
+                                    nextRotationAt: string | null;
+                                    setBy: string | null;
+                                };
                                 /**
                                  * @description symmetric: whsec_ secrets sign (HMAC, v1 and X-Kash-Signature; the default); asymmetric: ed25519 key pairs sign (Standard Webhooks v1a); both: while a receiver migrates
                                  * @enum {string}
@@ -3705,8 +4160,11 @@ export interface paths {
                                 recentRotations: {
                                     /** Format: uuid */
                                     id: string;
-                                    /** @enum {string} */
-                                    kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous";
+                                    /**
+                                     * @description scheduled: run by the key's rotation schedule, like a customer rotation
+                                     * @enum {string}
+                                     */
+                                    kind: "customer" | "operator_recover" | "operator_rollback" | "operator_expire_previous" | "scheduled";
                                     /** @enum {string} */
                                     status: "queued" | "processing" | "succeeded" | "rejected" | "failed";
                                     idempotencyKey: string | null;
@@ -3715,6 +4173,8 @@ export interface paths {
                                     completedAt: string | null;
                                     rotatedAt: string | null;
                                     previousRetainedUntil: string | null;
+                                    /** @description the key's secret version once this rotation succeeded (its new secret's, as in signingSecrets); null before */
+                                    secretVersion: number | null;
                                     /** @description whether the service still holds the new secret for you to fetch */
                                     secretHeld: boolean;
                                     /** @description when a response carrying the secret was first completely written (or the rotation acknowledged): possibly delivered, as a written answer can still be lost; null: never delivered, and the next customer rotation discards it */
@@ -3731,6 +4191,15 @@ export interface paths {
                                         retryAfter: number | null;
                                     } | null;
                                 }[];
+                                rotationSchedule: {
+                                    /** @description rotate every this many days; null: no schedule */
+                                    everyDays: number | null;
+                                    /** @description when the schedule was set; the count starts at the later of this and the last rotation */
+                                    setAt: string | null;
+                                    /** @description when the key is next due: its secret (or key pair) is everyDays old; the scheduler rotates it within a minute of this. Any rotation before then restarts the count */
+                                    nextRotationAt: string | null;
+                                    setBy: string | null;
+                                };
                                 /**
                                  * @description symmetric: whsec_ secrets sign (HMAC, v1 and X-Kash-Signature; the default); asymmetric: ed25519 key pairs sign (Standard Webhooks v1a); both: while a receiver migrates
                                  * @enum {string}

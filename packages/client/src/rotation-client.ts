@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto'
 import createClient from 'openapi-fetch'
 import { RotationClientError } from './errors.js'
 import type { paths } from './openapi-types.js'
-import { checkStateOwner, clearState, keyFingerprint, normalizeApiUrl, readState, writeState, type RotationState } from './state-file.js'
+import { checkStateOwner, clearState, keyFingerprint, normalizeApiUrl, pickupStateSchema, readState, writeState, type RotationState } from './state-file.js'
 
 const ROTATE = '/v1/auth/api-keys/me/webhook-secret/rotate'
 const ROTATION = '/v1/auth/api-keys/me/webhook-secret/rotations/{id}'
 const ACKNOWLEDGE = '/v1/auth/api-keys/me/webhook-secret/rotations/{id}/acknowledge'
+const ROTATIONS = '/v1/auth/api-keys/me/webhook-secret/rotations'
+const METADATA = '/v1/auth/api-keys/me/webhook-secret'
 const UUID_AT_END = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i
 // The service's format for X-API-Key (a key of another shape is refused before any lookup).
 const API_KEY_FORMAT = /^kash_(live|test)_[0-9A-Za-z]{32}$/
@@ -38,6 +40,17 @@ export interface RotatedSecret { secret: string; rotationId: string; rotatedAt: 
 export interface RotateSecretOptions {
   /** Where the Idempotency-Key of an unfinished rotation is kept (never a secret). */
   stateFile: string
+  /** Store the secret durably; it is acknowledged (and the service's copy erased) once this resolves. */
+  onSecret: (secret: RotatedSecret) => Promise<void> | void
+}
+
+export interface PickupOptions {
+  /**
+   * Where the id of a secret handed to onSecret but not yet acknowledged is kept (never a secret):
+   * with it, a crash after onSecret is finished by acknowledging even once the service erased its
+   * copy. Without it, a crash repeats onSecret with the same secret while the service holds it.
+   */
+  stateFile?: string
   /** Store the secret durably; it is acknowledged (and the service's copy erased) once this resolves. */
   onSecret: (secret: RotatedSecret) => Promise<void> | void
 }
@@ -185,11 +198,72 @@ export function createRotationClient (options: RotationClientOptions) {
     })
   }
 
-  /** Rotates (or finishes the rotation the state file records), hands the secret over, acknowledges, clears the state. */
-  async function rotateSecret ({ stateFile, onSecret }: RotateSecretOptions): Promise<Omit<RotatedSecret, 'secret'>> {
+  function requireApiKeyFormat () {
     if (!API_KEY_FORMAT.test(options.apiKey)) {
       throw new RotationClientError('API_KEY_MALFORMED', 'the API key must be kash_live_ or kash_test_ followed by 32 letters and digits; nothing was sent.')
     }
+  }
+
+  /** One GET answered 200 (timeouts, 5xx and network errors retried); its body. */
+  function getOk (what: string, run: Parameters<typeof call>[0]): Promise<any> {
+    let n = 0
+    return retrying<unknown>(what, async () => {
+      const answer = await call(run)
+      if (answer === undefined || transient(answer.status)) return { retryAfterMs: answer ? retryAfterMs(answer.headers, backoff(n++)) : backoff(n++) }
+      if (answer.status !== 200) throw refusal(answer)
+      return answer.body
+    })
+  }
+
+  /**
+   * The key's scheduled rotations whose secret the service still holds, nobody acknowledged, and
+   * that still signs, oldest first. A held secret that no longer signs (an operator's recovery or
+   * rollback replaced it before anyone picked it up) is never handed over: stored, it would
+   * replace a secret that works with one that does not.
+   */
+  async function pendingScheduled (): Promise<string[]> {
+    const list = await getOk('list scheduled rotations', (signal) => client.GET(ROTATIONS, { params: { query: { kind: 'scheduled', limit: 100 } }, signal }))
+    const metadata = await getOk('read the signing secrets', (signal) => client.GET(METADATA, { signal }))
+    const signing = new Set((metadata.webhookSecret.signingSecrets as { secretVersion: number }[]).map((s) => s.secretVersion))
+    const rows = list.data as { id: string; status: string; secretHeld: boolean; secretConfirmedAt: string | null; secretVersion: number | null }[]
+    return rows
+      .filter((r) => r.status === 'succeeded' && r.secretHeld && r.secretConfirmedAt === null && r.secretVersion !== null && signing.has(r.secretVersion))
+      .map((r) => r.id)
+      .reverse()
+  }
+
+  /**
+   * Picks up the secrets scheduled rotations made (a symmetric key's schedule): each is fetched,
+   * handed to onSecret, then acknowledged, oldest first. Safe to run again at any time: nothing
+   * pending is nothing done, and a crash before the acknowledgement hands the same secret over again.
+   */
+  async function pickup ({ stateFile, onSecret }: PickupOptions): Promise<Omit<RotatedSecret, 'secret'>[]> {
+    requireApiKeyFormat()
+    const unfinished = stateFile === undefined ? null : await readState(stateFile, pickupStateSchema)
+    if (unfinished) {
+      checkStateOwner(unfinished, apiUrl, fingerprint, stateFile!)
+      await acknowledge(unfinished.storedRotationId)
+      await clearState(stateFile!)
+    }
+    const picked: Omit<RotatedSecret, 'secret'>[] = []
+    for (const rotationId of await pendingScheduled()) {
+      const fetched = await follow(rotationId)
+      if (fetched === 'replay') continue // not reachable for a succeeded rotation; nothing to hand over
+      await onSecret(fetched)
+      if (stateFile !== undefined) {
+        await writeState(stateFile, { version: 1, apiUrl, keyFingerprint: fingerprint, storedRotationId: rotationId, storedAt: new Date().toISOString() })
+      }
+      await acknowledge(rotationId)
+      if (stateFile !== undefined) await clearState(stateFile)
+      const { secret: _handedOver, ...rest } = fetched
+      picked.push(rest)
+    }
+    return picked
+  }
+
+  /** Rotates (or finishes the rotation the state file records), hands the secret over, acknowledges, clears the state. */
+  async function rotateSecret ({ stateFile, onSecret }: RotateSecretOptions): Promise<Omit<RotatedSecret, 'secret'>> {
+    requireApiKeyFormat()
     const { state, fresh } = await startOrResume(stateFile)
     const rotated = await obtain(state.idempotencyKey).catch(async (err: unknown) => {
       // Nothing was sent with a key made in this run: no rotation to finish, so no state to keep
@@ -204,7 +278,7 @@ export function createRotationClient (options: RotationClientOptions) {
     return rest
   }
 
-  return { rotateSecret }
+  return { rotateSecret, pickup }
 }
 
 export type RotationClient = ReturnType<typeof createRotationClient>

@@ -15,6 +15,19 @@ export const rotationStateSchema = z.object({
 })
 export type RotationState = z.infer<typeof rotationStateSchema>
 
+/**
+ * What `pickup` leaves between handing a scheduled rotation's secret over and acknowledging it:
+ * the rotation whose secret the caller stored. Never a secret.
+ */
+export const pickupStateSchema = z.object({
+  version: z.literal(1),
+  apiUrl: z.string(),
+  keyFingerprint: z.string(),
+  storedRotationId: z.string(),
+  storedAt: z.string(),
+})
+export type PickupState = z.infer<typeof pickupStateSchema>
+
 export function keyFingerprint (apiKey: string) {
   return `sha256:${createHash('sha256').update(apiKey, 'utf8').digest('hex').slice(0, 16)}`
 }
@@ -33,7 +46,7 @@ async function fsyncPath (path: string, flags: string) {
  * Writes the state durably: a temporary file, fsynced, renamed over the state file, then the
  * folder fsynced so the rename itself survives a power cut.
  */
-export async function writeState (path: string, state: RotationState) {
+export async function writeState (path: string, state: RotationState | PickupState) {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)
   const handle = await open(tmp, 'w', 0o600)
   try {
@@ -46,8 +59,10 @@ export async function writeState (path: string, state: RotationState) {
   await fsyncPath(dirname(path), 'r')
 }
 
-/** The state left by an unfinished rotation, or null when there is none. */
-export async function readState (path: string): Promise<RotationState | null> {
+/** The state left by an unfinished rotation (or pickup, with its schema), or null when there is none. */
+export async function readState (path: string): Promise<RotationState | null>
+export async function readState (path: string, schema: typeof pickupStateSchema): Promise<PickupState | null>
+export async function readState (path: string, schema: z.ZodType<RotationState | PickupState> = rotationStateSchema): Promise<RotationState | PickupState | null> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
@@ -57,8 +72,8 @@ export async function readState (path: string): Promise<RotationState | null> {
   }
   let parsed: unknown
   try { parsed = JSON.parse(text) } catch { parsed = undefined }
-  const result = rotationStateSchema.safeParse(parsed)
-  if (!result.success) throw new RotationClientError('STATE_FILE_INVALID', `${path} is not a rotation state file; move it away or name another --state-file.`)
+  const result = schema.safeParse(parsed)
+  if (!result.success) throw new RotationClientError('STATE_FILE_INVALID', `${path} is not a ${schema === rotationStateSchema ? 'rotation' : 'pickup'} state file; move it away or name another --state-file.`)
   return result.data
 }
 
@@ -68,7 +83,7 @@ export async function clearState (path: string) {
 }
 
 /** Refuses a state file written for another API key or another service: its key would mean nothing there. */
-export function checkStateOwner (state: RotationState, apiUrl: string, fingerprint: string, path: string) {
+export function checkStateOwner (state: Pick<RotationState, 'apiUrl' | 'keyFingerprint'>, apiUrl: string, fingerprint: string, path: string) {
   if (state.apiUrl !== apiUrl) {
     throw new RotationClientError('STATE_FILE_MISMATCH', `${path} belongs to an unfinished rotation at ${state.apiUrl}, not ${apiUrl}; finish it there or use another state file.`)
   }

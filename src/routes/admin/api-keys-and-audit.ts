@@ -7,6 +7,8 @@ import { listRotations } from '../../db/rotations-repository.js'
 import { describeSigningSet } from '../../domain/signing-set.js'
 import { readSchemeView } from '../../domain/signing-keys.js'
 import { toSchemeResource } from '../../http/scheme-resource.js'
+import { toOperatorScheduleResource } from '../../http/schedule-resource.js'
+import { readRotationSchedule } from '../../db/rotation-schedules-repository.js'
 import { AppError } from '../../errors/app-error.js'
 import { UUID_PATTERN } from '../../http/cursor.js'
 import { envelope, iso } from '../../http/envelope.js'
@@ -44,6 +46,7 @@ export const adminReadRoutes: FastifyPluginAsyncZod<AdminReadRoutesOptions> = as
       cooldownEndsAt: iso(key.cooldownEndsAt),
       recentRotations: recent.rows.map(toRotationListItem),
       ...toSchemeResource(await readSchemeView(pool, key.id), config),
+      rotationSchedule: toOperatorScheduleResource(await readRotationSchedule(pool, key.id)),
     })
   })
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type pg from 'pg'
 import type { Config } from '../../config/config.js'
 import { findApiKeyForOperator } from '../../db/api-keys-repository.js'
-import { findRotation, TERMINAL_STATUSES, type RotationKind } from '../../db/rotations-repository.js'
+import { findRotation, isCustomersRotation, TERMINAL_STATUSES, type RotationKind } from '../../db/rotations-repository.js'
 import { keyRevokedError } from '../../domain/api-keys.js'
 import type { HeldSecrets } from '../../domain/held-secrets.js'
 import type { RotationRequests } from '../../domain/rotation-requests.js'
@@ -11,10 +11,12 @@ import { UUID_PATTERN } from '../../http/cursor.js'
 import { envelope } from '../../http/envelope.js'
 import { toRotationResource } from '../../http/rotation-resource.js'
 import { requireOperator } from '../../plugins/operator-auth.js'
-import { keyIdParamsSchema, operatorActionBodySchema, operatorSchemeBodySchema, operatorTargetBodySchema } from '../../schemas/admin.js'
+import { keyIdParamsSchema, operatorActionBodySchema, operatorScheduleBodySchema, operatorScheduleEnvelope, operatorSchemeBodySchema, operatorTargetBodySchema } from '../../schemas/admin.js'
 import type { SecretBox } from '../../crypto/secret-box.js'
 import { switchSigningScheme } from '../../domain/signing-keys.js'
 import { toSchemeResource } from '../../http/scheme-resource.js'
+import { scheduleMessage, toOperatorScheduleResource } from '../../http/schedule-resource.js'
+import { setRotationSchedule } from '../../domain/rotation-schedules.js'
 import { errorResponses } from '../../schemas/common.js'
 import { rotateHeadersSchema, rotationEnvelope, rotationParamsSchema, schemeEnvelope } from '../../schemas/webhook-secret.js'
 import { loadRotation, refusalError, requestActor, requestAndWait, revealForResponse } from '../webhook-secret/rotation-outcome.js'
@@ -80,6 +82,17 @@ export const operatorActionRoutes: FastifyPluginAsyncZod<OperatorActionRoutesOpt
     return envelope(request, 'signingScheme', toSchemeResource(view, config), { message: changed ? 'Done.' : 'Nothing changed: the key already signs with this scheme.' })
   })
 
+  app.put('/api-keys/:keyId/webhook-secret/schedule', {
+    schema: { tags, security, summary: 'Set (everyDays 1-365) or remove (null) a key\'s rotation schedule; audited with the reason. Scheduled rotations run by the customer rotation\'s rule and cooldown', params: keyIdParamsSchema, body: operatorScheduleBodySchema, response: { 200: operatorScheduleEnvelope, ...errorResponses } },
+  }, async (request) => {
+    const { keyId } = request.params
+    if (!UUID_PATTERN.test(keyId)) throw notFound('API key')
+    const { changed, view } = await setRotationSchedule(pool, keyId.toLowerCase(), request.body.everyDays, {
+      actorType: 'operator', actor: request.operator.name, requestId: request.id, sourceIp: request.ip, reason: request.body.reason,
+    })
+    return envelope(request, 'rotationSchedule', toOperatorScheduleResource(view), { message: scheduleMessage(changed, view) })
+  })
+
   app.get('/rotations/:id', {
     schema: { tags, security, summary: 'An operator action or rotation; a recovery carries its new secret while held', params: rotationParamsSchema, response: { 200: rotationEnvelope, ...errorResponses } },
   }, async (request, reply) => {
@@ -94,7 +107,7 @@ export const operatorActionRoutes: FastifyPluginAsyncZod<OperatorActionRoutesOpt
     schema: { tags, security, summary: 'The recovered secret was handed over: erase the held copy', params: rotationParamsSchema, response: { 200: rotationEnvelope, ...errorResponses } },
   }, async (request) => {
     const row = UUID_PATTERN.test(request.params.id) ? await findRotation(pool, request.params.id.toLowerCase(), null, config.IDEMPOTENCY_RETENTION_SECONDS) : undefined
-    if (!row || row.kind === 'customer') throw notFound('operator rotation')
+    if (!row || isCustomersRotation(row.kind)) throw notFound('operator rotation')
     if (!TERMINAL_STATUSES.includes(row.status)) throw new AppError('ROTATION_NOT_FINISHED', 'This action has not finished yet.')
     await heldSecrets.acknowledge(row, requestActor(request))
     const after = (await loadRotation(deps, row.id, null))!

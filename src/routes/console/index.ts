@@ -13,7 +13,7 @@ import { ACTIONS, CONSOLE_PATH, errorPage, homePage, isConsoleAction, keyPage, r
 import { findApiKeyForOperator } from '../../db/api-keys-repository.js'
 import { findOperatorNamesByTokenPrefix } from '../../db/operator-tokens-repository.js'
 import { listAuditEvents } from '../../db/audit-repository.js'
-import { findRotation, listRotations, TERMINAL_STATUSES, type RotationKind } from '../../db/rotations-repository.js'
+import { findRotation, isCustomersRotation, listRotations, TERMINAL_STATUSES, type RotationKind } from '../../db/rotations-repository.js'
 import { listWebhookEvents } from '../../db/webhook-events-repository.js'
 import type { HeldSecrets } from '../../domain/held-secrets.js'
 import type { RotationRequests } from '../../domain/rotation-requests.js'
@@ -185,7 +185,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleRoutesOptions> = async (ap
 
   app.post<{ Params: { id: string } }>('/rotations/:id/acknowledge', protect, async (request, reply) => {
     const row = UUID_PATTERN.test(request.params.id) ? await findRotation(pool, request.params.id.toLowerCase(), null, config.IDEMPOTENCY_RETENTION_SECONDS) : undefined
-    if (!row || row.kind === 'customer') throw new AppError('RESOURCE_NOT_FOUND', 'No such operator rotation.')
+    if (!row || isCustomersRotation(row.kind)) throw new AppError('RESOURCE_NOT_FOUND', 'No such operator rotation.')
     if (!TERMINAL_STATUSES.includes(row.status)) throw new AppError('ROTATION_NOT_FINISHED', 'This action has not finished yet.')
     await heldSecrets.acknowledge(row, requestActor(request))
     return reply.redirect(`${CONSOLE_PATH}/keys/${row.apiKeyId}?done=acknowledged`, 303)

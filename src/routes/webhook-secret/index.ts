@@ -3,7 +3,7 @@ import type { RedisClient } from '../../queue/redis.js'
 import type pg from 'pg'
 import type { Config } from '../../config/config.js'
 import { readWebhookSecretMetadata } from '../../db/api-keys-repository.js'
-import { listRotations } from '../../db/rotations-repository.js'
+import { isCustomersRotation, listRotations } from '../../db/rotations-repository.js'
 import type { HeldSecrets } from '../../domain/held-secrets.js'
 import type { RotationRequests } from '../../domain/rotation-requests.js'
 import { describeSigningSet } from '../../domain/signing-set.js'
@@ -11,6 +11,8 @@ import { readSchemeView, switchSigningScheme, toPublicKeyResource } from '../../
 import { findSigningKeyByRotation } from '../../db/signing-keys-repository.js'
 import type { SecretBox } from '../../crypto/secret-box.js'
 import { toSchemeResource } from '../../http/scheme-resource.js'
+import { toScheduleResource } from '../../http/schedule-resource.js'
+import { readRotationSchedule } from '../../db/rotation-schedules-repository.js'
 import { AppError } from '../../errors/app-error.js'
 import { envelope, iso } from '../../http/envelope.js'
 import { decodeCursor, pageResponse, UUID_PATTERN } from '../../http/cursor.js'
@@ -75,7 +77,7 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
   }, async (request, reply) => {
     const row = await ownRotation(request.params.id, request.apiKey.id)
     // A held secret goes to whoever asked for it: an operator recovery's secret is handed over by the operator.
-    const secret = row.kind === 'customer' ? revealForResponse(heldSecrets, request, reply, row) : null
+    const secret = isCustomersRotation(row.kind) ? revealForResponse(heldSecrets, request, reply, row) : null
     const keyPair = await findSigningKeyByRotation(pool, row.id)
     return envelope(request, 'rotation', { ...toRotationResource(row, secret), ...(keyPair ? { signingKey: toPublicKeyResource(keyPair) } : {}) })
   })
@@ -84,10 +86,10 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
     onRequest,
     schema: { tags, summary: 'List rotations, newest first', querystring: rotationListQuerySchema, response: { 200: rotationListSchema, ...errorResponses } },
   }, async (request) => {
-    const { limit, cursor } = request.query
+    const { limit, cursor, kind } = request.query
     const after = decodeCursor(cursor)
     await heldSecrets.settle({ apiKeyId: request.apiKey.id })
-    const page = await listRotations(pool, request.apiKey.id, { limit, after }, config.IDEMPOTENCY_RETENTION_SECONDS)
+    const page = await listRotations(pool, request.apiKey.id, { limit, after, kind }, config.IDEMPOTENCY_RETENTION_SECONDS)
     return pageResponse(request, page, limit, toRotationListItem)
   })
 
@@ -96,7 +98,7 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
     schema: { tags, summary: 'Confirm the new secret is stored; the held copy is erased', params: rotationParamsSchema, response: { 200: rotationEnvelope, ...errorResponses } },
   }, async (request) => {
     const row = await ownRotation(request.params.id, request.apiKey.id)
-    if (row.kind !== 'customer') throw new AppError('RESOURCE_NOT_FOUND', 'No such customer rotation for this API key; an operator action is acknowledged by the operator.')
+    if (!isCustomersRotation(row.kind)) throw new AppError('RESOURCE_NOT_FOUND', 'No such customer rotation for this API key; an operator action is acknowledged by the operator.')
     if (row.status === 'queued' || row.status === 'processing') {
       throw new AppError('ROTATION_NOT_FINISHED', 'This rotation has no secret yet; poll it until it has succeeded, store the secret, then acknowledge.')
     }
@@ -119,6 +121,7 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
       webhookUrl: m.webhookUrl,
       signingSecrets,
       ...toSchemeResource(await readSchemeView(pool, request.apiKey.id), config),
+      rotationSchedule: toScheduleResource(await readRotationSchedule(pool, request.apiKey.id)),
     })
   })
 

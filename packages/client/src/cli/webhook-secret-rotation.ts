@@ -11,24 +11,30 @@ interface AdminIo { stdout: (s: string) => void; stderr: (s: string) => void }
 export const API_KEY_ENV = 'WEBHOOK_ROTATION_API_KEY'
 
 export const ROTATE_USAGE = `usage: webhook-secret-rotation rotate --api-url <url> --state-file <path> [--json]
+       webhook-secret-rotation pickup --api-url <url> [--state-file <path>] [--json]
 
-Rotates the webhook signing secret of the API key in ${API_KEY_ENV} and prints the new secret once.
-If it is interrupted (crash, timeout, kill), run the same command with the same --state-file: it
-finishes the same rotation and prints the same secret; it never rotates twice.
+rotate: rotates the webhook signing secret of the API key in ${API_KEY_ENV} and prints the new
+secret once. If it is interrupted (crash, timeout, kill), run the same command with the same
+--state-file: it finishes the same rotation and prints the same secret; it never rotates twice.
 
-exit codes: 0 rotated (secret printed, rotation acknowledged), 1 refused (error: <CODE>: <message>),
+pickup: prints the secrets the key's rotation schedule made that nobody picked up yet, oldest
+first, acknowledging each once printed; nothing pending prints nothing (with --json) or says so.
+Interrupted before an acknowledgement, it prints the same secret again the next time.
+(The --state-file of pickup is not rotate's: use another path.)
+
+exit codes: 0 done (secrets printed, rotations acknowledged), 1 refused (error: <CODE>: <message>),
 2 bad command line
 
 <CODE> is the service's (its page: <api-url>/v1/errors/<CODE>), or one of the client's own:
 ${Object.entries(CLIENT_ERROR_CODES).map(([code, meaning]) => `  ${code}: ${meaning}`).join('\n')}
 `
 
-interface RotateCommand { apiUrl: string; stateFile: string; json: boolean }
+interface RotateCommand { command: 'rotate' | 'pickup'; apiUrl: string; stateFile: string | undefined; json: boolean }
 
 function parse (argv: string[]): RotateCommand | 'help' {
   const [command, ...rest] = argv
   if (command === '--help' || command === '-h') return 'help'
-  if (command !== 'rotate') throw new TypeError(command === undefined ? 'no command given' : 'unknown command (the only command is "rotate")')
+  if (command !== 'rotate' && command !== 'pickup') throw new TypeError(command === undefined ? 'no command given' : 'unknown command (the commands are "rotate" and "pickup")')
   const { values } = parseArgs({
     args: rest,
     strict: true,
@@ -37,11 +43,11 @@ function parse (argv: string[]): RotateCommand | 'help' {
   })
   if (values.help) return 'help'
   if (values['api-url'] === undefined) throw new TypeError('--api-url is required')
-  if (values['state-file'] === undefined) throw new TypeError('--state-file is required')
+  if (values['state-file'] === undefined && command === 'rotate') throw new TypeError('--state-file is required')
   let url: URL
   try { url = new URL(values['api-url']) } catch { throw new TypeError('--api-url is not a URL') }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError('--api-url must be http(s)')
-  return { apiUrl: url.toString(), stateFile: values['state-file'], json: values.json === true }
+  return { command, apiUrl: url.toString(), stateFile: values['state-file'], json: values.json === true }
 }
 
 function formatSecret (s: RotatedSecret) {
@@ -76,20 +82,23 @@ export async function runRotationCommand (argv: string[], env: Record<string, st
   }
   if (cmd === 'help') { io.stdout(ROTATE_USAGE); return 0 }
   const apiKey = env[API_KEY_ENV]
-  if (!apiKey) return refuse('API_KEY_MISSING', `set ${API_KEY_ENV} to the API key whose secret to rotate`)
+  if (!apiKey) return refuse('API_KEY_MISSING', `set ${API_KEY_ENV} to the API key whose secret to ${cmd.command === 'rotate' ? 'rotate' : 'pick up'}`)
 
   const client = createRotationClient({ apiUrl: cmd.apiUrl, apiKey })
   const { json: asJson } = cmd
+  const onSecret = (s: RotatedSecret) => io.stdout(asJson ? `${JSON.stringify(s)}\n` : formatSecret(s))
   try {
-    await client.rotateSecret({
-      stateFile: cmd.stateFile,
-      onSecret: (s) => io.stdout(asJson ? `${JSON.stringify(s)}\n` : formatSecret(s)),
-    })
+    if (cmd.command === 'rotate') {
+      await client.rotateSecret({ stateFile: cmd.stateFile!, onSecret })
+    } else {
+      const picked = await client.pickup({ ...(cmd.stateFile === undefined ? {} : { stateFile: cmd.stateFile }), onSecret })
+      if (picked.length === 0 && !asJson) io.stdout('Nothing to pick up: no scheduled rotation holds a secret for this key.\n')
+    }
     return 0
   } catch (err) {
     if (err instanceof RotationClientError) return refuse(err.code, err.message)
     const code = (err as NodeJS.ErrnoException).code
-    if (typeof code === 'string' && code.startsWith('E')) return refuse('STATE_FILE_UNWRITABLE', `${cmd.stateFile}: ${code}`)
+    if (typeof code === 'string' && code.startsWith('E')) return refuse('STATE_FILE_UNWRITABLE', `${cmd.stateFile ?? 'the state file'}: ${code}`)
     return refuse('INTERNAL_ERROR', err instanceof Error ? err.message : String(err))
   }
 }
