@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie'
 import swagger from '@fastify/swagger'
-import swaggerUi from '@fastify/swagger-ui'
-import Fastify from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { RedisClient } from './queue/redis.js'
 import type pg from 'pg'
@@ -23,6 +23,7 @@ import { createMetrics, type Metrics } from './metrics/metrics.js'
 import { metricsPlugin } from './plugins/metrics.js'
 import { rateLimitPlugin } from './plugins/rate-limit.js'
 import { genRequestId, requestIdPlugin } from './plugins/request-id.js'
+import { lazySubtree } from './http/lazy-subtree.js'
 import { browserPageHeaders } from './http/security-headers.js'
 import { withTimeout } from './util/with-timeout.js'
 import type { Queues } from './queue/queues.js'
@@ -64,6 +65,26 @@ const ENQUEUE_TIMEOUT_MS = 2000
  */
 function trustProxyOption (trust: Config['TRUST_PROXY']) {
   return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust
+}
+
+const DOCS_PATH = '/v1/docs'
+
+/**
+ * Swagger UI (its static files and @fastify/static) for the first request to DOCS_PATH, reading
+ * the app's OpenAPI document: a developer's page that an API start need not load.
+ */
+async function buildDocsUi (document: FastifyInstance['swagger']) {
+  const { default: swaggerUi } = await import('@fastify/swagger-ui')
+  const ui = Fastify()
+  // The document is the app's: Swagger UI asks for it through the decorator @fastify/swagger adds.
+  await ui.register(fp(async (instance) => { instance.decorate('swagger', document) }, { name: '@fastify/swagger' }))
+  // Swagger UI's own CSP (hashes of its inline scripts) without third-party sources, never framed.
+  await ui.register(swaggerUi, {
+    routePrefix: DOCS_PATH,
+    staticCSP: true,
+    transformStaticCSP: (csp) => csp.replace(/ https:| validator\.swagger\.io|upgrade-insecure-requests;/g, '').replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
+  })
+  return ui
 }
 
 /** Builds the API. Never listens: the server entry and the tests decide that. */
@@ -123,13 +144,8 @@ export async function buildApp (deps: AppDeps) {
     transform: jsonSchemaTransform,
   })
   await app.register(async function apiDocs (docs) {
-    // Swagger UI's own CSP (hashes of its inline scripts) without third-party sources, never framed.
     docs.addHook('onSend', browserPageHeaders())
-    await docs.register(swaggerUi, {
-      routePrefix: '/v1/docs',
-      staticCSP: true,
-      transformStaticCSP: (csp) => csp.replace(/ https:| validator\.swagger\.io|upgrade-insecure-requests;/g, '').replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
-    })
+    lazySubtree(docs, DOCS_PATH, () => buildDocsUi(app.swagger.bind(app)))
   })
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
