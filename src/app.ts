@@ -73,9 +73,8 @@ const DOCS_PATH = '/v1/docs'
  * Swagger UI (its static files and @fastify/static) for the first request to DOCS_PATH, reading
  * the app's OpenAPI document: a developer's page that an API start need not load.
  */
-async function buildDocsUi (document: FastifyInstance['swagger']) {
+async function buildDocsUi (ui: FastifyInstance, document: FastifyInstance['swagger']) {
   const { default: swaggerUi } = await import('@fastify/swagger-ui')
-  const ui = Fastify()
   // The document is the app's: Swagger UI asks for it through the decorator @fastify/swagger adds.
   await ui.register(fp(async (instance) => { instance.decorate('swagger', document) }, { name: '@fastify/swagger' }))
   // Swagger UI's own CSP (hashes of its inline scripts) without third-party sources, never framed.
@@ -84,7 +83,6 @@ async function buildDocsUi (document: FastifyInstance['swagger']) {
     staticCSP: true,
     transformStaticCSP: (csp) => csp.replace(/ https:| validator\.swagger\.io|upgrade-insecure-requests;/g, '').replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
   })
-  return ui
 }
 
 /** Builds the API. Never listens: the server entry and the tests decide that. */
@@ -145,7 +143,7 @@ export async function buildApp (deps: AppDeps) {
   })
   await app.register(async function apiDocs (docs) {
     docs.addHook('onSend', browserPageHeaders())
-    lazySubtree(docs, DOCS_PATH, () => buildDocsUi(app.swagger.bind(app)))
+    lazySubtree(docs, DOCS_PATH, (ui) => buildDocsUi(ui, app.swagger.bind(app)))
   })
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 

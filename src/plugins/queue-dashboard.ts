@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import type pg from 'pg'
 import type { Config } from '../config/config.js'
 import type { Queues } from '../queue/queues.js'
@@ -22,9 +22,9 @@ export const queueDashboardPlugin: FastifyPluginAsync<{ pool: pg.Pool; config: C
   // bull-board (its React UI, @fastify/static and @fastify/view, and the BullMQ adapter, which
   // loads bullmq's CommonJS build) is built on an operator's first visit: an API start that no
   // operator opens never loads it (docs/performance.md).
-  async function buildDashboard () {
-    const [{ createBullBoard }, { BullMQAdapter }, { FastifyAdapter }, { default: Fastify }] = await Promise.all([
-      import('@bull-board/api'), import('@bull-board/api/bullMQAdapter'), import('@bull-board/fastify'), import('fastify'),
+  async function buildDashboard (board: FastifyInstance) {
+    const [{ createBullBoard }, { BullMQAdapter }, { FastifyAdapter }] = await Promise.all([
+      import('@bull-board/api'), import('@bull-board/api/bullMQAdapter'), import('@bull-board/fastify'),
     ])
     const serverAdapter = new FastifyAdapter()
     serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH)
@@ -32,10 +32,7 @@ export const queueDashboardPlugin: FastifyPluginAsync<{ pool: pg.Pool; config: C
       queues: [new BullMQAdapter(queues.rotations, { readOnlyMode: true }), new BullMQAdapter(queues.deliveries, { readOnlyMode: true })],
       serverAdapter,
     })
-    // No logger of its own: the API logs the request that carries each of its answers.
-    const board = Fastify()
     await board.register(serverAdapter.registerPlugin(), { prefix: QUEUE_DASHBOARD_PATH })
-    return board
   }
   // Refused here, before the dashboard is built (bull-board's own error handler would answer a bare 500).
   app.addHook('onRequest', async (request, reply) => {
