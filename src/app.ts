@@ -27,8 +27,6 @@ import { lazySubtree } from './http/lazy-subtree.js'
 import { browserPageHeaders } from './http/security-headers.js'
 import { withTimeout } from './util/with-timeout.js'
 import type { Queues } from './queue/queues.js'
-import { enqueueDelivery } from './queue/delivery-queue.js'
-import { enqueueRotation } from './queue/rotation-queue.js'
 import { queueDashboardPlugin } from './plugins/queue-dashboard.js'
 import { consoleRoutes } from './routes/console/index.js'
 import { adminReadRoutes } from './routes/admin/api-keys-and-audit.js'
@@ -47,7 +45,11 @@ export interface AppDeps {
   pool: pg.Pool
   /** The API's own fail-fast Redis connection (readiness); the queue has its own. */
   redis: RedisClient
-  queues: Queues
+  /**
+   * The queues requests add jobs to; a promise when they are still being made (the API's start
+   * does not wait for bullmq, docs/performance.md): the first enqueue waits for them.
+   */
+  queues: Queues | Promise<Queues>
   log: Logger
   /** The process' metrics registry (shared with its workers); a fresh one when omitted. */
   metrics?: Metrics
@@ -85,9 +87,15 @@ async function buildDocsUi (ui: FastifyInstance, document: FastifyInstance['swag
   })
 }
 
+/** Adds a job once the queues exist (the queue modules, and bullmq with them, load on first use). */
+async function enqueueOn<T> (queues: Promise<Queues>, add: (queues: Queues) => Promise<T>) {
+  return add(await queues)
+}
+
 /** Builds the API. Never listens: the server entry and the tests decide that. */
 export async function buildApp (deps: AppDeps) {
-  const { config, pool, redis, queues, log, metrics = createMetrics() } = deps
+  const { config, pool, redis, log, metrics = createMetrics() } = deps
+  const queues = Promise.resolve(deps.queues)
   const app = Fastify({
     loggerInstance: log,
     genReqId: genRequestId,
@@ -155,7 +163,7 @@ export async function buildApp (deps: AppDeps) {
   const notifications = listenForFinishedRotations(directDatabaseUrl(config), log)
   app.addHook('onClose', () => notifications.close())
   const rotationRequests = createRotationRequests({
-    pool, config, log, waiter: createRotationWaiter(notifications), enqueue: (rotationId) => withTimeout(enqueueRotation(queues.rotations, rotationId), ENQUEUE_TIMEOUT_MS),
+    pool, config, log, waiter: createRotationWaiter(notifications), enqueue: (rotationId) => withTimeout(enqueueOn(queues, async (q) => (await import('./queue/rotation-queue.js')).enqueueRotation(q.rotations, rotationId)), ENQUEUE_TIMEOUT_MS),
   })
 
   await app.register(healthRoutes, { pool, redis })
@@ -165,7 +173,7 @@ export async function buildApp (deps: AppDeps) {
     pool,
     log,
     cooldownSeconds: config.ROTATION_COOLDOWN_SECONDS,
-    enqueue: (event) => withTimeout(enqueueDelivery(queues.deliveries, event), ENQUEUE_TIMEOUT_MS),
+    enqueue: (event) => withTimeout(enqueueOn(queues, async (q) => (await import('./queue/delivery-queue.js')).enqueueDelivery(q.deliveries, event)), ENQUEUE_TIMEOUT_MS),
   })
   const webhookSecretPrefix = '/v1/auth/api-keys/me/webhook-secret'
   await app.register(webhookSecretRoutes, { prefix: webhookSecretPrefix, pool, redis, config, rotationRequests, heldSecrets, secretBox })

@@ -17,19 +17,19 @@ const DASHBOARD_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self
  * or delivery goes through the audited paths (and the reconciler re-adds what a removal would lose).
  * Jobs hold ids and status only, so the dashboard shows no secret.
  */
-export const queueDashboardPlugin: FastifyPluginAsync<{ pool: pg.Pool; config: Config; queues: Queues }> = async (app, { pool, config, queues }) => {
+export const queueDashboardPlugin: FastifyPluginAsync<{ pool: pg.Pool; config: Config; queues: Promise<Queues> }> = async (app, { pool, config, queues }) => {
   const authenticate = requireOperator(pool, config.API_KEY_PEPPER)
   // bull-board (its React UI, @fastify/static and @fastify/view, and the BullMQ adapter, which
   // loads bullmq's CommonJS build) is built on an operator's first visit: an API start that no
   // operator opens never loads it (docs/performance.md).
   async function buildDashboard (board: FastifyInstance) {
-    const [{ createBullBoard }, { BullMQAdapter }, { FastifyAdapter }] = await Promise.all([
-      import('@bull-board/api'), import('@bull-board/api/bullMQAdapter'), import('@bull-board/fastify'),
+    const [{ createBullBoard }, { BullMQAdapter }, { FastifyAdapter }, { rotations, deliveries }] = await Promise.all([
+      import('@bull-board/api'), import('@bull-board/api/bullMQAdapter'), import('@bull-board/fastify'), queues,
     ])
     const serverAdapter = new FastifyAdapter()
     serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH)
     createBullBoard({
-      queues: [new BullMQAdapter(queues.rotations, { readOnlyMode: true }), new BullMQAdapter(queues.deliveries, { readOnlyMode: true })],
+      queues: [new BullMQAdapter(rotations, { readOnlyMode: true }), new BullMQAdapter(deliveries, { readOnlyMode: true })],
       serverAdapter,
     })
     await board.register(serverAdapter.registerPlugin(), { prefix: QUEUE_DASHBOARD_PATH })
