@@ -7,7 +7,9 @@
 // reference rows. Options: --runs N (5), --database-url / --redis-url, --no-tsx (skip the reference
 // rows), --compare-dist DIR (also time another build's production commands in the same run, e.g.
 // an older commit's built with `tsx scripts/build.ts --out-dir dist/.before`: a before/after on the
-// same machine at the same moment).
+// same machine at the same moment). Two more reference rows time what any Fastify API pays to start
+// (bench/lib/fastify-reference.mjs): a hello-world Fastify app, and one with the plugins the
+// service's API registers at start, each connected to the same Postgres and Redis.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
@@ -67,6 +69,8 @@ const COMMANDS: Record<string, { role: 'api' | 'worker' | 'bare'; argv: string[]
   'bare node + pg + ioredis': { role: 'bare', argv: [process.execPath, '--input-type=module', '-e', BARE] },
   'api: node dist (Dockerfile CMD)': { role: 'api', argv: [process.execPath, ...PROD_ENTRY, '--role', 'api'] },
   'worker: node dist (Dockerfile CMD)': { role: 'worker', argv: [process.execPath, ...PROD_ENTRY, '--role', 'worker'] },
+  'reference: fastify hello-world + pg + ioredis': { role: 'api', argv: [process.execPath, 'bench/lib/fastify-reference.mjs'] },
+  'reference: fastify + the API\'s start-up plugins': { role: 'api', argv: [process.execPath, 'bench/lib/fastify-reference.mjs', '--plugins'] },
   'api: npm run start:api:prod': { role: 'api', argv: ['npm', 'run', '--silent', 'start:api:prod'] },
   'worker: npm run start:worker:prod': { role: 'worker', argv: ['npm', 'run', '--silent', 'start:worker:prod'] },
   ...(values['compare-dist']
@@ -101,6 +105,14 @@ function cpuMs (pid: number) {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
     return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch { return undefined }
+}
+
+/** The process' peak resident set (VmHWM) so far, in MiB; undefined where /proc has none. */
+function peakRssMiB (pid: number) {
+  try {
+    const kB = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
+    return kB === undefined ? undefined : Number(kB) / 1024
   } catch { return undefined }
 }
 
@@ -140,7 +152,8 @@ async function measure (infra: Infra, pool: pg.Pool, name: string) {
         child, () => output)
     }
     const readyMs = performance.now() - t0
-    return { readyMs, startedMs, cpuMs: argv[0] === 'npm' ? undefined : cpuMs(child.pid!) }
+    const own = argv[0] !== 'npm'
+    return { readyMs, startedMs, cpuMs: own ? cpuMs(child.pid!) : undefined, peakRssMiB: own ? peakRssMiB(child.pid!) : undefined }
   } finally {
     if (child.exitCode === null) {
       process.kill(-child.pid!, 'SIGKILL')
@@ -155,8 +168,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const infra = await startInfra({ databaseUrl: values['database-url'], redisUrl: values['redis-url'] })
 const pool = new pg.Pool({ connectionString: infra.databaseUrl, max: 2 })
 try {
-  const results: Record<string, { readyMs: number[]; startedMs: number[]; cpuMs: number[] }> = {}
-  for (const name of Object.keys(COMMANDS)) results[name] = { readyMs: [], startedMs: [], cpuMs: [] }
+  const results: Record<string, { readyMs: number[]; startedMs: number[]; cpuMs: number[]; peakRssMiB: number[] }> = {}
+  for (const name of Object.keys(COMMANDS)) results[name] = { readyMs: [], startedMs: [], cpuMs: [], peakRssMiB: [] }
   // Interleaved, so a busy moment on the machine touches every command alike.
   for (let run = 0; run < Number(values.runs); run++) {
     for (const name of Object.keys(COMMANDS)) {
@@ -164,6 +177,7 @@ try {
       results[name]!.readyMs.push(r.readyMs)
       if (r.startedMs !== undefined) results[name]!.startedMs.push(r.startedMs)
       if (r.cpuMs !== undefined) results[name]!.cpuMs.push(r.cpuMs)
+      if (r.peakRssMiB !== undefined) results[name]!.peakRssMiB.push(r.peakRssMiB)
     }
   }
   const bare = median(results['bare node + pg + ioredis']!.readyMs)
@@ -177,6 +191,8 @@ try {
     // On a shared machine the fastest run of each is the least disturbed: the steadier ratio.
     minRatioToBareMin: Number((Math.min(...r.readyMs) / bareMin).toFixed(2)),
     cpuMedianMs: r.cpuMs.length ? median(r.cpuMs) : null,
+    // Up to ready only: issue 19's peak under load is `npm run bench`'s.
+    peakRssToReadyMiB: r.peakRssMiB.length ? Math.round(Math.max(...r.peakRssMiB)) : null,
   }))
   console.table(rows)
   console.log(JSON.stringify({ machine: machine(), runs: Number(values.runs), rows }))

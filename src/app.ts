@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie'
 import swagger from '@fastify/swagger'
-import swaggerUi from '@fastify/swagger-ui'
-import Fastify from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { RedisClient } from './queue/redis.js'
 import type pg from 'pg'
@@ -23,11 +23,10 @@ import { createMetrics, type Metrics } from './metrics/metrics.js'
 import { metricsPlugin } from './plugins/metrics.js'
 import { rateLimitPlugin } from './plugins/rate-limit.js'
 import { genRequestId, requestIdPlugin } from './plugins/request-id.js'
+import { lazySubtree } from './http/lazy-subtree.js'
 import { browserPageHeaders } from './http/security-headers.js'
 import { withTimeout } from './util/with-timeout.js'
 import type { Queues } from './queue/queues.js'
-import { enqueueDelivery } from './queue/delivery-queue.js'
-import { enqueueRotation } from './queue/rotation-queue.js'
 import { queueDashboardPlugin } from './plugins/queue-dashboard.js'
 import { consoleRoutes } from './routes/console/index.js'
 import { adminReadRoutes } from './routes/admin/api-keys-and-audit.js'
@@ -47,7 +46,11 @@ export interface AppDeps {
   pool: pg.Pool
   /** The API's own fail-fast Redis connection (readiness); the queue has its own. */
   redis: RedisClient
-  queues: Queues
+  /**
+   * The queues requests add jobs to; a promise when they are still being made (the API's start
+   * does not wait for bullmq, docs/performance.md): the first enqueue waits for them.
+   */
+  queues: Queues | Promise<Queues>
   log: Logger
   /** The process' metrics registry (shared with its workers); a fresh one when omitted. */
   metrics?: Metrics
@@ -67,9 +70,33 @@ function trustProxyOption (trust: Config['TRUST_PROXY']) {
   return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust
 }
 
+const DOCS_PATH = '/v1/docs'
+
+/**
+ * Swagger UI (its static files and @fastify/static) for the first request to DOCS_PATH, reading
+ * the app's OpenAPI document: a developer's page that an API start need not load.
+ */
+async function buildDocsUi (ui: FastifyInstance, document: FastifyInstance['swagger']) {
+  const { default: swaggerUi } = await import('@fastify/swagger-ui')
+  // The document is the app's: Swagger UI asks for it through the decorator @fastify/swagger adds.
+  await ui.register(fp(async (instance) => { instance.decorate('swagger', document) }, { name: '@fastify/swagger' }))
+  // Swagger UI's own CSP (hashes of its inline scripts) without third-party sources, never framed.
+  await ui.register(swaggerUi, {
+    routePrefix: DOCS_PATH,
+    staticCSP: true,
+    transformStaticCSP: (csp) => csp.replace(/ https:| validator\.swagger\.io|upgrade-insecure-requests;/g, '').replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
+  })
+}
+
+/** Adds a job once the queues exist (the queue modules, and bullmq with them, load on first use). */
+async function enqueueOn<T> (queues: Promise<Queues>, add: (queues: Queues) => Promise<T>) {
+  return add(await queues)
+}
+
 /** Builds the API. Never listens: the server entry and the tests decide that. */
 export async function buildApp (deps: AppDeps) {
-  const { config, pool, redis, queues, log, metrics = createMetrics() } = deps
+  const { config, pool, redis, log, metrics = createMetrics() } = deps
+  const queues = Promise.resolve(deps.queues)
   const app = Fastify({
     loggerInstance: log,
     genReqId: genRequestId,
@@ -124,13 +151,8 @@ export async function buildApp (deps: AppDeps) {
     transform: jsonSchemaTransform,
   })
   await app.register(async function apiDocs (docs) {
-    // Swagger UI's own CSP (hashes of its inline scripts) without third-party sources, never framed.
     docs.addHook('onSend', browserPageHeaders())
-    await docs.register(swaggerUi, {
-      routePrefix: '/v1/docs',
-      staticCSP: true,
-      transformStaticCSP: (csp) => csp.replace(/ https:| validator\.swagger\.io|upgrade-insecure-requests;/g, '').replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
-    })
+    lazySubtree(docs, DOCS_PATH, (ui) => buildDocsUi(ui, app.swagger.bind(app)))
   })
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
@@ -142,7 +164,7 @@ export async function buildApp (deps: AppDeps) {
   const notifications = listenForFinishedRotations(directDatabaseUrl(config), log)
   app.addHook('onClose', () => notifications.close())
   const rotationRequests = createRotationRequests({
-    pool, config, log, waiter: createRotationWaiter(notifications), enqueue: (rotationId) => withTimeout(enqueueRotation(queues.rotations, rotationId), ENQUEUE_TIMEOUT_MS),
+    pool, config, log, waiter: createRotationWaiter(notifications), enqueue: (rotationId) => withTimeout(enqueueOn(queues, async (q) => (await import('./queue/rotation-queue.js')).enqueueRotation(q.rotations, rotationId)), ENQUEUE_TIMEOUT_MS),
   })
 
   await app.register(healthRoutes, { pool, redis })
@@ -152,7 +174,7 @@ export async function buildApp (deps: AppDeps) {
     pool,
     log,
     cooldownSeconds: config.ROTATION_COOLDOWN_SECONDS,
-    enqueue: (event) => withTimeout(enqueueDelivery(queues.deliveries, event), ENQUEUE_TIMEOUT_MS),
+    enqueue: (event) => withTimeout(enqueueOn(queues, async (q) => (await import('./queue/delivery-queue.js')).enqueueDelivery(q.deliveries, event)), ENQUEUE_TIMEOUT_MS),
   })
   const webhookSecretPrefix = '/v1/auth/api-keys/me/webhook-secret'
   await app.register(webhookSecretRoutes, { prefix: webhookSecretPrefix, pool, redis, config, rotationRequests, heldSecrets, secretBox })

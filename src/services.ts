@@ -3,7 +3,7 @@ import type { App } from './app.js'
 import type { Config } from './config/config.js'
 import { checkPooledTimeouts, createPool, databasePoolOptions } from './db/pool.js'
 import { createRedis } from './queue/redis.js'
-import { closeQueues, createQueues, type Queues } from './queue/queues.js'
+import type { Queues } from './queue/queues.js'
 import type { Workers } from '../workers/index.js'
 import { createMetrics } from './metrics/metrics.js'
 import { startMetricsServer, type HealthReport } from './metrics/metrics-server.js'
@@ -38,7 +38,7 @@ export async function startServices (config: Config, log: Logger, role: Role) {
   // connections, and the API's load shedding times only requests waiting for a connection.
   const workerPool = role === 'all' ? createPool(config.DATABASE_URL, log, poolOptions) : pool
   const redisClients: ReturnType<typeof createRedis>[] = []
-  const queueSets: Queues[] = []
+  const queueSets: Promise<Queues>[] = []
   let app: App | undefined
   let workers: Workers | undefined
   let address: string | undefined
@@ -52,7 +52,11 @@ export async function startServices (config: Config, log: Logger, role: Role) {
       await app?.close()
       await workers?.close()
       await metricsServer?.close()
-      await Promise.allSettled(queueSets.map(closeQueues))
+      // Sets never opened (an API that failed before listening) hold nothing but their Redis client, closed below.
+      if (isOpen) {
+        const { closeQueues } = await import('./queue/queues.js')
+        await Promise.allSettled(queueSets.map(async (set) => closeQueues(await set)))
+      }
       await Promise.allSettled(redisClients.map((r) => r.quit().catch(() => r.disconnect())))
       await pool.end()
       if (workerPool !== pool) await workerPool.end()
@@ -73,8 +77,21 @@ export async function startServices (config: Config, log: Logger, role: Role) {
     redisClients.push(client)
     return client
   }
+  // The queue handles (bullmq with them) are made once `opened` resolves: at once for a worker, and
+  // after the API listens for an API, whose requests wait for them on their first enqueue. An API
+  // start loads no bullmq (a third of its CPU to ready, docs/performance.md).
+  let isOpen = role !== 'api'
+  let resolveOpened = () => {}
+  const opened = isOpen ? Promise.resolve() : new Promise<void>((resolve) => { resolveOpened = resolve })
+  function open () {
+    isOpen = true
+    resolveOpened()
+  }
   function queues () {
-    const set = createQueues(redis('api'), config, log)
+    const connection = redis('api')
+    const set = opened.then(() => import('./queue/queues.js')).then(({ createQueues }) => createQueues(connection, config, log))
+    // Failures surface where the set is used (an enqueue, a scrape, close), never as an unhandled rejection.
+    set.catch(() => {})
     queueSets.push(set)
     return set
   }
@@ -86,9 +103,10 @@ export async function startServices (config: Config, log: Logger, role: Role) {
     if (buildApp) {
       app = await buildApp({ config, pool, redis: redis('api'), queues: queues(), log, metrics })
       address = await app.listen({ port: config.PORT, host: config.HOST })
+      open()
     }
     if (startWorkers) {
-      workers = startWorkers({ config, pool: workerPool, connection: redis('worker'), queues: queues(), log, metrics })
+      workers = startWorkers({ config, pool: workerPool, connection: redis('worker'), queues: await queues(), log, metrics })
     }
     if (config.METRICS_PORT !== undefined) {
       metricsServer = await startMetricsServer(metrics, { port: config.METRICS_PORT, host: config.METRICS_HOST, log, health })

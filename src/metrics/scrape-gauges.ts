@@ -19,11 +19,12 @@ function perScrape<T> (read: () => Promise<T>) {
  * Gauges read at scrape time: BullMQ job counts per queue and state (Redis), and held secrets
  * (Postgres). Registered once per registry by the process that owns it.
  */
-export function registerScrapeGauges (metrics: Metrics, { pool, queues, log }: { pool: pg.Pool; queues: Queues; log: Logger }) {
+export function registerScrapeGauges (metrics: Metrics, { pool, queues, log }: { pool: pg.Pool; queues: Queues | Promise<Queues>; log: Logger }) {
   const readQueues = perScrape(async () => {
     try {
       const counts: { queue: string; counts: Record<string, number> }[] = []
-      for (const queue of [queues.rotations, queues.deliveries]) {
+      const { rotations, deliveries } = await queues
+      for (const queue of [rotations, deliveries]) {
         counts.push({ queue: queue.name, counts: await withTimeout(queue.getJobCounts(...JOB_STATES), SCRAPE_TIMEOUT_MS) })
       }
       return counts

@@ -1,11 +1,10 @@
-import { createBullBoard } from '@bull-board/api'
-import { FastifyAdapter } from '@bull-board/fastify'
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import type pg from 'pg'
 import type { Config } from '../config/config.js'
 import type { Queues } from '../queue/queues.js'
 import { AppError } from '../errors/app-error.js'
 import { sendProblem } from '../http/problem.js'
+import { lazySubtree } from '../http/lazy-subtree.js'
 import { browserPageHeaders } from '../http/security-headers.js'
 import { requireOperator } from './operator-auth.js'
 import { loadSessionOperator } from './operator-session.js'
@@ -18,31 +17,32 @@ const DASHBOARD_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self
  * or delivery goes through the audited paths (and the reconciler re-adds what a removal would lose).
  * Jobs hold ids and status only, so the dashboard shows no secret.
  */
-export const queueDashboardPlugin: FastifyPluginAsync<{ pool: pg.Pool; config: Config; queues: Queues }> = async (app, { pool, config, queues }) => {
+export const queueDashboardPlugin: FastifyPluginAsync<{ pool: pg.Pool; config: Config; queues: Promise<Queues> }> = async (app, { pool, config, queues }) => {
   const authenticate = requireOperator(pool, config.API_KEY_PEPPER)
-  const serverAdapter = new FastifyAdapter()
-  serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH)
-  const board = createBullBoard({ queues: [], serverAdapter })
-  // The queues join on an operator's first visit: bull-board's BullMQ adapter loads bullmq's
-  // CommonJS build (about 200 files, most of an API start's module loading, docs/performance.md),
-  // which an API that no operator opens never needs.
-  let adapters: Promise<void> | undefined
-  function loadQueues () {
-    adapters ??= import('@bull-board/api/bullMQAdapter').then(({ BullMQAdapter }) => {
-      board.setQueues([new BullMQAdapter(queues.rotations, { readOnlyMode: true }), new BullMQAdapter(queues.deliveries, { readOnlyMode: true })])
-    }, (err: unknown) => { adapters = undefined; throw err })
-    return adapters
+  // bull-board (its React UI, @fastify/static and @fastify/view, and the BullMQ adapter, which
+  // loads bullmq's CommonJS build) is built on an operator's first visit: an API start that no
+  // operator opens never loads it (docs/performance.md).
+  async function buildDashboard (board: FastifyInstance) {
+    const [{ createBullBoard }, { BullMQAdapter }, { FastifyAdapter }, { rotations, deliveries }] = await Promise.all([
+      import('@bull-board/api'), import('@bull-board/api/bullMQAdapter'), import('@bull-board/fastify'), queues,
+    ])
+    const serverAdapter = new FastifyAdapter()
+    serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH)
+    createBullBoard({
+      queues: [new BullMQAdapter(rotations, { readOnlyMode: true }), new BullMQAdapter(deliveries, { readOnlyMode: true })],
+      serverAdapter,
+    })
+    await board.register(serverAdapter.registerPlugin(), { prefix: QUEUE_DASHBOARD_PATH })
   }
-  // bull-board installs its own error handler, which would turn a refusal into a bare 500: answer here.
+  // Refused here, before the dashboard is built (bull-board's own error handler would answer a bare 500).
   app.addHook('onRequest', async (request, reply) => {
     try {
       // A browser comes with the console's session cookie; scripts with the bearer token.
-      if (request.headers.authorization === undefined && await loadSessionOperator(pool, config, request)) return await loadQueues()
+      if (request.headers.authorization === undefined && await loadSessionOperator(pool, config, request)) return
       if (request.headers.authorization === undefined && request.method === 'GET' && request.headers.accept?.includes('text/html')) {
         return reply.redirect('/admin/sign-in', 303)
       }
       await authenticate.call(app, request, reply)
-      await loadQueues()
     } catch (err) {
       if (err instanceof AppError) return sendProblem(request, reply, err)
       throw err
@@ -55,5 +55,5 @@ export const queueDashboardPlugin: FastifyPluginAsync<{ pool: pg.Pool; config: C
     if (typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return payload
     return payload.replace(/<link[^>]+href="https:\/\/fonts\.(googleapis|gstatic)\.com[^>]*>/g, '')
   })
-  await app.register(serverAdapter.registerPlugin(), { prefix: QUEUE_DASHBOARD_PATH })
+  lazySubtree(app, QUEUE_DASHBOARD_PATH, buildDashboard)
 }
