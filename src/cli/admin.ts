@@ -19,6 +19,9 @@ import { parseSchemeCommand, runSchemeCommand, type SchemeCommand } from './admi
 import { parseScheduleCommand, runScheduleCommand, type ScheduleCommand } from './admin-schedule.js'
 import { OPERATOR_SUBCOMMANDS, parseOperatorCommand, runOperatorCommand, type OperatorCommand } from './admin-operators.js'
 import { formatIssued, formatKeyList, formatRevoked, publicKeyRow, USAGE } from './format-table.js'
+import type { SigningScheme } from '../db/signing-keys-repository.js'
+import { SIGNING_SCHEMES } from '../domain/signing-keys.js'
+import { toSchemeResource } from '../http/scheme-resource.js'
 
 export type { AdminDeps, AdminIo } from './admin-common.js'
 
@@ -43,6 +46,7 @@ const OPTIONS = {
     'ip-allowlist': { type: 'string', multiple: true },
     'expires-at': { type: 'string' },
     owner: { type: 'string' },
+    scheme: { type: 'string' },
   },
   list: {},
   revoke: {},
@@ -88,7 +92,14 @@ function parseIssue (v: { [k: string]: string | boolean | string[] | undefined }
   const ownerId = ((v.owner as string | undefined) ?? 'cli').trim()
   if (ownerId === '' || ownerId.length > 200 || /\p{Cc}/u.test(ownerId)) throw invalid('--owner must be 1 to 200 printable characters')
   const ipAllowlist = [...new Set(commaList(v['ip-allowlist'] as string[] | undefined).map(cidr))]
-  return { name: 'issue', json: v.json === true, input: { ownerId, env, scopes, webhookUrl, ipAllowlist, expiresAt: expiry(v['expires-at'] as string | undefined) } }
+  const signingScheme = (v.scheme as string | undefined) ?? 'symmetric'
+  if (!SIGNING_SCHEMES.includes(signingScheme as SigningScheme)) throw invalid(`--scheme must be one of ${SIGNING_SCHEMES.join(', ')}`)
+  if (signingScheme !== 'symmetric' && webhookUrl === null) throw invalid('--scheme: a key without a webhook signs nothing; give it a --webhook-url')
+  return {
+    name: 'issue',
+    json: v.json === true,
+    input: { ownerId, env, scopes, webhookUrl, ipAllowlist, expiresAt: expiry(v['expires-at'] as string | undefined), signingScheme: signingScheme as SigningScheme },
+  }
 }
 
 const GROUPS = ['keys', 'operators', 'rotations', 'keyring']
@@ -165,7 +176,11 @@ export async function runAdmin (argv: string[], deps: AdminDeps): Promise<number
     if (cmd.name === 'issue') {
       const secretBox = createSecretBox(deps.config.SECRET_ENCRYPTION_KEYS)
       const issued = await issueApiKey(deps.pool, { pepper: deps.config.API_KEY_PEPPER, secretBox }, cmd.input, actor)
-      out(formatIssued({ ...cmd.input, ...issued }), { apiKey: issued.apiKey, apiKeyId: issued.apiKeyId, webhookSecret: issued.webhookSecret })
+      // Public keys and the JWKS URL only when the key signs with v1a; the JSON keeps its documented shape otherwise.
+      const scheme = issued.scheme === null ? null : toSchemeResource(issued.scheme, deps.config)
+      out(formatIssued({ ...cmd.input, ...issued, scheme }), {
+        apiKey: issued.apiKey, apiKeyId: issued.apiKeyId, webhookSecret: issued.webhookSecret, ...(scheme ? { signingScheme: scheme } : {}),
+      })
     } else if (cmd.name === 'list') {
       const rows = await listApiKeys(deps.pool)
       out(formatKeyList(rows), { data: rows.map(publicKeyRow) })

@@ -4,10 +4,11 @@ export const USAGE = `usage: npm run --silent admin -- <command> [--json]
 
 commands:
   keys issue --webhook-url <url> [--scopes a,b] [--env test|live] [--ip-allowlist <cidr-or-ip>[,...]]
-             [--expires-at <ISO-8601>] [--owner <id>] [--no-webhook] [--json]
+             [--expires-at <ISO-8601>] [--owner <id>] [--scheme symmetric|asymmetric|both] [--no-webhook] [--json]
       Issues an API key; prints the key and its first webhook secret once.
-      Defaults: --scopes webhooks:manage, --env test, --owner cli. --no-webhook issues a key without a
-      webhook URL (and so without a secret) instead of --webhook-url.
+      Defaults: --scopes webhooks:manage, --env test, --owner cli, --scheme symmetric. --no-webhook issues a
+      key without a webhook URL (and so without a secret) instead of --webhook-url. --scheme asymmetric
+      or both also makes its first ed25519 key pair and prints the JWKS URL and the public key.
   keys list [--json]          Lists API keys (never a secret or key hash).
   keys revoke <id> [--json]   Revokes an API key. Permanent; revoking twice is harmless.
 
@@ -92,6 +93,8 @@ export interface IssuedSummary {
   webhookUrl: string | null
   ipAllowlist: string[]
   expiresAt: Date | null
+  /** When the key signs with v1a: its JWKS URL and public keys. */
+  scheme?: { signingScheme: string; jwksUrl: string | null; publicKeys: { keyVersion: number; kid: string; publicKey: string }[] } | null
 }
 
 export function formatIssued (s: IssuedSummary): string {
@@ -105,6 +108,10 @@ export function formatIssued (s: IssuedSummary): string {
     ['Webhook URL', s.webhookUrl ?? 'none'],
     ['IP allowlist', s.ipAllowlist.length > 0 ? s.ipAllowlist.join(', ') : 'any address'],
     ['Expires', s.expiresAt === null ? 'never' : when(s.expiresAt)],
+    ...(s.scheme
+      ? [['Signing scheme', s.scheme.signingScheme], ['JWKS URL', s.scheme.jwksUrl ?? 'none'],
+          ...s.scheme.publicKeys.map((k): [string, string] => [`Public key v${k.keyVersion}`, `${k.publicKey} (kid ${k.kid})`])] as [string, string][]
+      : []),
   ]
   const width = Math.max(...rows.map(([label]) => label.length)) + 1
   return [

@@ -7,6 +7,8 @@ import { insertAuditEvent, type AuditEvent } from '../db/audit-repository.js'
 import { withTransaction } from '../db/pool.js'
 import { toCidr } from '../auth/ip-allowlist.js'
 import { AppError } from '../errors/app-error.js'
+import type { SigningScheme } from '../db/signing-keys-repository.js'
+import { applySigningScheme, readSchemeView, signsAsymmetric, type SchemeView } from './signing-keys.js'
 
 export interface IssueApiKeyInput {
   ownerId: string
@@ -15,6 +17,8 @@ export interface IssueApiKeyInput {
   webhookUrl: string | null
   ipAllowlist?: string[]
   expiresAt?: Date | null
+  /** What deliveries are signed with (default symmetric); a scheme with v1a needs a webhook. */
+  signingScheme?: SigningScheme
 }
 
 export type IssueActor = Pick<AuditEvent, 'actorType' | 'actor'>
@@ -32,16 +36,20 @@ export function validateWebhookUrl (raw: string) {
 }
 
 /**
- * Issues an API key (and, with a webhook URL, its first signing secret). The plaintext key and
- * secret are returned once and never stored: the key as an HMAC, the secret encrypted.
+ * Issues an API key (and, with a webhook URL, its first signing secret, and for a scheme with v1a
+ * its first key pair). The plaintext key and secret are returned once and never stored: the key
+ * as an HMAC, the secret and the private key encrypted. `scheme` is what the key signs with, as
+ * anyone may see it (public keys and the JWKS token), when it signs with v1a.
  */
 export async function issueApiKey (pool: pg.Pool, deps: { pepper: string; secretBox: SecretBox }, input: IssueApiKeyInput, actor: IssueActor) {
   const webhookUrl = input.webhookUrl === null ? null : validateWebhookUrl(input.webhookUrl)
+  const signingScheme = input.signingScheme ?? 'symmetric'
+  if (signingScheme !== 'symmetric' && webhookUrl === null) throw new Error('a key without a webhook signs nothing: a signing scheme needs a webhook URL')
   const ipAllowlist = (input.ipAllowlist ?? []).map(toCidr)
   const apiKey = generateApiKey(input.env)
   const webhookSecret = webhookUrl === null ? null : generateWebhookSecret()
   const apiKeyId = randomUUID()
-  await withTransaction(pool, async (client) => {
+  const scheme = await withTransaction(pool, async (client) => {
     await insertApiKey(client, {
       id: apiKeyId,
       ownerId: input.ownerId,
@@ -55,9 +63,16 @@ export async function issueApiKey (pool: pg.Pool, deps: { pepper: string; secret
       webhookSecret: webhookSecret === null ? null : deps.secretBox.encrypt(webhookSecret, aad.current(apiKeyId)),
       expiresAt: input.expiresAt ?? null,
     })
-    await insertAuditEvent(client, { ...actor, action: 'api_key.issued', apiKeyId, details: { env: input.env, scopes: input.scopes, ipAllowlist, webhookUrl } })
+    const keyPair = signingScheme === 'symmetric' ? null : await applySigningScheme(client, deps.secretBox, apiKeyId, signingScheme, null)
+    await insertAuditEvent(client, {
+      ...actor,
+      action: 'api_key.issued',
+      apiKeyId,
+      details: { env: input.env, scopes: input.scopes, ipAllowlist, webhookUrl, ...(keyPair ? { signingScheme, keyVersion: keyPair.keyVersion, kid: keyPair.kid } : {}) },
+    })
+    return signsAsymmetric(signingScheme) ? await readSchemeView(client, apiKeyId) : null
   })
-  return { apiKey, apiKeyId, webhookSecret }
+  return { apiKey, apiKeyId, webhookSecret, scheme: scheme satisfies SchemeView | null }
 }
 
 export async function revokeKey (pool: pg.Pool, id: string, actor: IssueActor) {

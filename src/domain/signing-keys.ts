@@ -80,6 +80,21 @@ export async function readSchemeView (q: pg.Pool | pg.PoolClient, apiKeyId: stri
 }
 
 /**
+ * Makes a key sign with `scheme`, in the caller's transaction (which holds the key row): a scheme
+ * with v1a gives the key its first key pair when it has none in force, and its JWKS token when it
+ * has none. Returns the key pair it issued, if any.
+ */
+export async function applySigningScheme (client: pg.PoolClient, secretBox: SecretBox, apiKeyId: string, scheme: SigningScheme, jwksToken: string | null) {
+  let issued: PublicSigningKey | null = null
+  if (signsAsymmetric(scheme)) {
+    const inForce = await listPublicSigningKeys(client, apiKeyId)
+    if (!inForce.some((k) => k.current)) issued = await issueSigningKey(client, secretBox, apiKeyId, null)
+  }
+  await writeSigningScheme(client, apiKeyId, scheme, jwksToken ?? (signsAsymmetric(scheme) ? randomBytes(24).toString('base64url') : null))
+  return issued
+}
+
+/**
  * Switches a key's signing scheme, audited, in one transaction. Switching to `asymmetric` or `both`
  * gives the key its first key pair (and its JWKS token) when it has none in force; switching back
  * to `symmetric` stops v1a signatures but keeps the key pairs, which sign again on a switch back.
@@ -90,12 +105,7 @@ export async function switchSigningScheme (pool: pg.Pool, secretBox: SecretBox, 
     const row = requireSigningKey(await lockSigningScheme(client, apiKeyId), apiKeyId, actor)
     if (row.scheme === scheme) return { changed: false, view: await readSchemeView(client, apiKeyId) }
 
-    let issued: PublicSigningKey | null = null
-    if (signsAsymmetric(scheme)) {
-      const inForce = await listPublicSigningKeys(client, apiKeyId)
-      if (!inForce.some((k) => k.current)) issued = await issueSigningKey(client, secretBox, apiKeyId, null)
-    }
-    await writeSigningScheme(client, apiKeyId, scheme, row.jwksToken ?? (signsAsymmetric(scheme) ? randomBytes(24).toString('base64url') : null))
+    const issued = await applySigningScheme(client, secretBox, apiKeyId, scheme, row.jwksToken)
     await insertAuditEvent(client, {
       ...actor,
       action: 'webhook_secret.scheme_changed',

@@ -160,6 +160,45 @@ describe('PUT /v1/admin/api-keys/{keyId}/webhook-secret/scheme', () => {
   })
 })
 
+describe('admin keys issue --scheme', () => {
+  it('issues a key that signs with ed25519 from the start: its first key pair, a JWKS URL, audited; public keys only', async () => {
+    const ctx = await buildTestContext({ databaseUrl })
+    const cli = (argv: string[]) => runAdminCli({ pool: ctx.pool, config: ctx.config }, argv)
+
+    const res = await cli(['keys', 'issue', '--webhook-url', 'https://hooks.example.com/x', '--scheme', 'asymmetric', '--json'])
+    expect(res.code, res.stderr).toBe(0)
+    const issued = res.json()
+    expect(issued.signingScheme).toMatchObject({ signingScheme: 'asymmetric', jwksUrl: expect.stringMatching(/^\/v1\/webhook-signing-keys\//), publicKeys: [{ keyVersion: 1, current: true, publicKey: expect.stringMatching(WHPK) }] })
+    expect(json(await ctx.get(issued.apiKey, METADATA)).webhookSecret).toMatchObject(issued.signingScheme)
+    const jwks = await ctx.app.inject({ method: 'GET', url: issued.signingScheme.jwksUrl })
+    expect(jwks.statusCode).toBe(200)
+    expect(json(jwks).keys.map((k: { kid: string }) => k.kid)).toEqual([issued.signingScheme.publicKeys[0].kid])
+    expect(await auditActions(ctx, issued.apiKeyId, 'api_key.issued')).toEqual([
+      expect.objectContaining({ details: expect.objectContaining({ signingScheme: 'asymmetric', keyVersion: 1, kid: issued.signingScheme.publicKeys[0].kid }) }),
+    ])
+
+    const both = await cli(['keys', 'issue', '--webhook-url', 'https://hooks.example.com/y', '--scheme', 'both'])
+    expect(both.code, both.stderr).toBe(0)
+    expect(both.stdout).toMatch(/Signing scheme:\s+both/)
+    expect(both.stdout).toMatch(/Public key v1:\s+whpk_/)
+    const symmetric = await cli(['keys', 'issue', '--webhook-url', 'https://hooks.example.com/z', '--json'])
+    expect(Object.keys(symmetric.json()).sort()).toEqual(['apiKey', 'apiKeyId', 'webhookSecret'])
+    expectNoPrivateKey(res.stdout, both.stdout)
+  })
+
+  it('refuses an unknown scheme, and a scheme for a key without a webhook, issuing nothing', async () => {
+    const ctx = await buildTestContext({ databaseUrl })
+    const cli = (argv: string[]) => runAdminCli({ pool: ctx.pool, config: ctx.config }, argv)
+    const count = async () => (await ctx.pool.query('select count(*)::int as n from api_keys')).rows[0].n as number
+    const before = await count()
+    for (const argv of [['--webhook-url', 'https://hooks.example.com/x', '--scheme', 'rsa'], ['--no-webhook', '--scheme', 'asymmetric']]) {
+      const bad = await cli(['keys', 'issue', ...argv, '--json'])
+      expect([bad.code, bad.json().error.code], argv.join(' ')).toEqual([1, 'VALIDATION_FAILED'])
+    }
+    expect(await count()).toBe(before)
+  })
+})
+
 describe('admin keys scheme', () => {
   it('switches a key from the CLI, audited with the operator and reason, printing public keys only', async () => {
     const ctx = await buildTestContext({ databaseUrl })
