@@ -40,6 +40,22 @@ async function expectFinishedOnce (ctx: TestContext, apiKeyId: string, stdout: s
 }
 
 describe('webhook-secret-rotation rotate', () => {
+  it('of a key that signs with ed25519 only: prints the new public key, nothing secret, and leaves no state', async () => {
+    const ctx = await buildTestContext({ databaseUrl })
+    const apiUrl = await listenOnLoopback(ctx)
+    const key = await ctx.createKey()
+    expect((await ctx.app.inject({ method: 'PUT', url: '/v1/auth/api-keys/me/webhook-secret/scheme', headers: { 'x-api-key': key.apiKey, 'content-type': 'application/json' }, payload: '{"scheme":"asymmetric"}' })).statusCode).toBe(200)
+
+    const stateFile = await stateFilePath()
+    const run = await runRotateCommand({ apiUrl, stateFile, apiKey: key.apiKey })
+    expect(run.code, run.stderr).toBe(0)
+    const printed = JSON.parse(run.stdout.trim())
+    const current = json(await ctx.get(key.apiKey, '/v1/auth/api-keys/me/webhook-secret')).webhookSecret.publicKeys.find((k: { current: boolean }) => k.current)
+    expect(printed).toEqual({ rotationId: (await rotationsOf(ctx, key.apiKeyId))[0]!.id, rotatedAt: expect.any(String), previousRetainedUntil: expect.anything(), signingKey: { keyVersion: 2, kid: current.kid, publicKey: current.publicKey } })
+    expect(run.stdout).not.toMatch(/whsec_|whsk_/)
+    expect(existsSync(stateFile)).toBe(false)
+  })
+
   it('finishes the same rotation after being SIGKILLed before the worker committed it', async () => {
     const ctx = await buildTestContext({ databaseUrl, worker: false, env: { ROTATE_WAIT_DEFAULT_MS: '30000' } })
     const apiUrl = await listenOnLoopback(ctx)

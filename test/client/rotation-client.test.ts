@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { createRotationClient, type RotatedSecret } from '@webhook-secret-rotation/client'
 import { startHoldingProxy, type ProxyMode } from '../fixtures/holding-proxy.js'
 import { listenOnLoopback } from '../fixtures/listen.js'
-import { buildTestContext, createTestDatabase, ROTATE_PATH, type TestContext } from '../helper.js'
+import { buildTestContext, createTestDatabase, json, ROTATE_PATH, type TestContext } from '../helper.js'
+import { putScheme } from '../fixtures/signing-scheme.js'
 
 let databaseUrl: string
 beforeAll(async () => { databaseUrl = await createTestDatabase() })
@@ -70,5 +71,55 @@ describe('createRotationClient().rotateSecret', () => {
     ctx.startWorker()
     await result
     await expectOneAcknowledgedRotation(ctx, key.apiKeyId, handed, stateFile)
+  })
+})
+
+describe('createRotationClient().rotateSecret of a key that signs with ed25519', () => {
+  async function keyWithScheme (ctx: TestContext, scheme: 'asymmetric' | 'both') {
+    const key = await ctx.createKey()
+    expect((await putScheme(ctx, key.apiKey, { scheme })).statusCode).toBe(200)
+    return key
+  }
+  const currentPublicKey = async (ctx: TestContext, apiKey: string) =>
+    (json(await ctx.get(apiKey, '/v1/auth/api-keys/me/webhook-secret')).webhookSecret.publicKeys as { current: boolean; keyVersion: number; kid: string; publicKey: string }[]).find((k) => k.current)
+
+  it('asymmetric: a lost answer is replayed, nothing secret is handed over (onSecret never runs), the new public key is returned', async () => {
+    const ctx = await buildTestContext({ databaseUrl })
+    const key = await keyWithScheme(ctx, 'asymmetric')
+    const { url, answers } = await serviceBehindProxy(ctx, (n) => (['hold'] as const)[n] ?? 'forward')
+    const { result, handed, stateFile } = await rotateThrough(ctx, url, key.apiKey, 2000)
+    const done = await result
+    expect(answers.filter((a) => a.path === ROTATE_PATH).map((a) => [a.mode, a.status])).toEqual([['hold', 200], ['forward', 200]])
+    expect(handed).toEqual([])
+    const current = await currentPublicKey(ctx, key.apiKey)
+    expect(done).toEqual({ rotationId: expect.any(String), rotatedAt: expect.any(String), previousRetainedUntil: expect.anything(), signingKey: { keyVersion: 2, kid: current!.kid, publicKey: current!.publicKey } })
+    const { rows } = await ctx.pool.query('select id from webhook_secret_rotations where api_key_id = $1', [key.apiKeyId])
+    expect(rows).toEqual([{ id: done.rotationId }])
+    expect(existsSync(stateFile)).toBe(false)
+  })
+
+  it('asymmetric: follows a 202 to the rotation and returns its public key', async () => {
+    const ctx = await buildTestContext({ databaseUrl, worker: false, env: { ROTATE_WAIT_DEFAULT_MS: '100' } })
+    const key = await keyWithScheme(ctx, 'asymmetric')
+    const { url, waitForAnswers } = await serviceBehindProxy(ctx, () => 'async')
+    const { result, handed, stateFile } = await rotateThrough(ctx, url, key.apiKey)
+    expect((await waitForAnswers(1))[0]).toMatchObject({ path: ROTATE_PATH, status: 202 })
+    ctx.startWorker()
+    const done = await result
+    expect(handed).toEqual([])
+    expect(done.signingKey).toEqual({ keyVersion: 2, kid: (await currentPublicKey(ctx, key.apiKey))!.kid, publicKey: expect.stringMatching(/^whpk_/) })
+    expect(existsSync(stateFile)).toBe(false)
+  })
+
+  it('both: hands over the new secret with the new public key, and acknowledges it', async () => {
+    const ctx = await buildTestContext({ databaseUrl })
+    const key = await keyWithScheme(ctx, 'both')
+    const { url } = await serviceBehindProxy(ctx, () => 'forward')
+    const { result, handed, stateFile } = await rotateThrough(ctx, url, key.apiKey)
+    const done = await result
+    await expectOneAcknowledgedRotation(ctx, key.apiKeyId, handed, stateFile)
+    const current = await currentPublicKey(ctx, key.apiKey)
+    expect(handed[0]!.signingKey).toEqual({ keyVersion: 2, kid: current!.kid, publicKey: current!.publicKey })
+    expect(done.signingKey).toEqual(handed[0]!.signingKey)
   })
 })

@@ -1,5 +1,5 @@
 export { createRotationClient } from './rotation-client.js'
-export type { PickupOptions, RotationClient, RotationClientOptions, RotateSecretOptions, RotatedSecret } from './rotation-client.js'
+export type { PickupOptions, RotationClient, RotationClientOptions, RotateSecretOptions, RotatedSecret, RotatedSigningKey, RotationDone } from './rotation-client.js'
 export { CLIENT_ERROR_CODES, RotationClientError, type ClientErrorCode } from './errors.js'
 export { keyFingerprint } from './state-file.js'
 export type { PickupState, RotationState } from './state-file.js'

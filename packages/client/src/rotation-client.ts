@@ -35,7 +35,23 @@ export interface RotationClientOptions {
   fetch?: typeof globalThis.fetch
 }
 
-export interface RotatedSecret { secret: string; rotationId: string; rotatedAt: string; previousRetainedUntil: string }
+/** The public key a rotation made, when the API key signs with ed25519 (v1a): nothing secret. */
+export interface RotatedSigningKey { keyVersion: number; kid: string; publicKey: string }
+
+export interface RotatedSecret {
+  secret: string
+  rotationId: string
+  rotatedAt: string
+  previousRetainedUntil: string
+  /** With the `both` scheme, the new key pair's public key too. */
+  signingKey?: RotatedSigningKey
+}
+
+/**
+ * What rotateSecret returns: the rotation, never the secret. A key that signs with ed25519 only
+ * hands over nothing secret: onSecret is not called, and `signingKey` is the new public key.
+ */
+export interface RotationDone { rotationId: string; rotatedAt: string; previousRetainedUntil: string | null; signingKey?: RotatedSigningKey }
 
 export interface RotateSecretOptions {
   /** Where the Idempotency-Key of an unfinished rotation is kept (never a secret). */
@@ -58,8 +74,13 @@ export interface PickupOptions {
 type Problem = { code?: string; detail?: string; rotationId?: string; secretRecoverable?: boolean }
 type Answer = { status: number; headers: Headers; body: any }
 type Wait = { retryAfterMs: number }
-type Step = { done: RotatedSecret } | { follow: string }
+type KeyPairOnly = Omit<RotationDone, 'signingKey'> & { secret: null; signingKey: RotatedSigningKey }
+type Rotated = RotatedSecret | KeyPairOnly
+type Step = { done: Rotated } | { follow: string }
 const isWait = (v: unknown): v is Wait => typeof v === 'object' && v !== null && 'retryAfterMs' in v
+
+/** The public facts of a signing key, as the client hands them on (the answer has its window too). */
+const publicPart = (k: RotatedSigningKey): RotatedSigningKey => ({ keyVersion: k.keyVersion, kid: k.kid, publicKey: k.publicKey })
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -136,9 +157,9 @@ export function createRotationClient (options: RotationClientOptions) {
   }
 
   /** Polls a rotation until it has a secret, or says why it never will. */
-  function follow (rotationId: string): Promise<RotatedSecret | 'replay'> {
+  function follow (rotationId: string): Promise<Rotated | 'replay'> {
     let n = 0
-    return retrying<RotatedSecret | 'replay'>(`rotation ${rotationId}`, async () => {
+    return retrying<Rotated | 'replay'>(`rotation ${rotationId}`, async () => {
       const answer = await call((signal) => client.GET(ROTATION, { params: { path: { id: rotationId } }, signal }))
       if (answer === undefined || transient(answer.status)) return { retryAfterMs: answer ? retryAfterMs(answer.headers, backoff(n++)) : backoff(n++) }
       if (answer.status !== 200) throw refusal(answer)
@@ -149,11 +170,18 @@ export function createRotationClient (options: RotationClientOptions) {
       if (rotation.status === 'failed') {
         throw new RotationClientError(rotation.error?.code ?? 'ROTATION_FAILED', rotation.error?.detail ?? 'the rotation failed', { rotationId })
       }
+      // A key that signs with ed25519 only: the rotation made a key pair and held no secret.
+      const { signingKey } = rotation as typeof rotation & { signingKey?: RotatedSigningKey }
+      if (rotation.secret === null && !rotation.secretHeld && rotation.secretErasedReason === null && signingKey && rotation.rotatedAt !== null) {
+        return { secret: null, rotationId, rotatedAt: rotation.rotatedAt, previousRetainedUntil: rotation.previousRetainedUntil, signingKey: publicPart(signingKey) }
+      }
       if (rotation.secret === null || rotation.rotatedAt === null || rotation.previousRetainedUntil === null) {
         throw new RotationClientError('WEBHOOK_SECRET_NO_LONGER_HELD',
           `rotation ${rotationId} succeeded but its secret is no longer held (${rotation.secretErasedReason ?? 'not yours to fetch'}); do not rotate again: ask support for a recovery rotation.`, { rotationId })
       }
-      return { secret: rotation.secret, rotationId, rotatedAt: rotation.rotatedAt, previousRetainedUntil: rotation.previousRetainedUntil }
+      return {
+        secret: rotation.secret, rotationId, rotatedAt: rotation.rotatedAt, previousRetainedUntil: rotation.previousRetainedUntil, ...(signingKey ? { signingKey: publicPart(signingKey) } : {}),
+      }
     })
   }
 
@@ -164,7 +192,10 @@ export function createRotationClient (options: RotationClientOptions) {
   async function rotateOnce (idempotencyKey: string, n: number): Promise<Step | Wait> {
     const answer = await call((signal) => client.POST(ROTATE, { params: { header: { 'idempotency-key': idempotencyKey } }, body: {}, signal }))
     if (answer === undefined) return { retryAfterMs: backoff(n) }
-    if (answer.status === 200) return { done: { ...answer.body.webhookSecret } as RotatedSecret }
+    if (answer.status === 200) {
+      const { signingKey, ...rest } = answer.body.webhookSecret as Rotated
+      return { done: { ...rest, ...(signingKey ? { signingKey: publicPart(signingKey) } : {}) } as Rotated }
+    }
     if (answer.status === 202) return { follow: answer.body.rotation.id as string }
     // 503 with a Location: the rotation is under way (ROTATION_IN_PROGRESS); without, a dependency is down.
     const located = locatedRotation(answer)
@@ -178,7 +209,7 @@ export function createRotationClient (options: RotationClientOptions) {
     throw refusal(answer)
   }
 
-  async function obtain (idempotencyKey: string): Promise<RotatedSecret> {
+  async function obtain (idempotencyKey: string): Promise<Rotated> {
     let n = 0
     for (;;) {
       const step = await retrying<Step>('rotate', () => rotateOnce(idempotencyKey, n++))
@@ -248,7 +279,8 @@ export function createRotationClient (options: RotationClientOptions) {
     const picked: Omit<RotatedSecret, 'secret'>[] = []
     for (const rotationId of await pendingScheduled()) {
       const fetched = await follow(rotationId)
-      if (fetched === 'replay') continue // not reachable for a succeeded rotation; nothing to hand over
+      // 'replay' is not reachable for a succeeded rotation; a key pair's rotation hands over nothing.
+      if (fetched === 'replay' || fetched.secret === null) continue
       await onSecret(fetched)
       if (stateFile !== undefined) {
         await writeState(stateFile, { version: 1, apiUrl, keyFingerprint: fingerprint, storedRotationId: rotationId, storedAt: new Date().toISOString() })
@@ -261,8 +293,12 @@ export function createRotationClient (options: RotationClientOptions) {
     return picked
   }
 
-  /** Rotates (or finishes the rotation the state file records), hands the secret over, acknowledges, clears the state. */
-  async function rotateSecret ({ stateFile, onSecret }: RotateSecretOptions): Promise<Omit<RotatedSecret, 'secret'>> {
+  /**
+   * Rotates (or finishes the rotation the state file records), hands the secret over, acknowledges,
+   * clears the state. A key that signs with ed25519 only hands over nothing secret: the new public
+   * key is returned, and there is nothing to store or acknowledge.
+   */
+  async function rotateSecret ({ stateFile, onSecret }: RotateSecretOptions): Promise<RotationDone> {
     requireApiKeyFormat()
     const { state, fresh } = await startOrResume(stateFile)
     const rotated = await obtain(state.idempotencyKey).catch(async (err: unknown) => {
@@ -271,8 +307,10 @@ export function createRotationClient (options: RotationClientOptions) {
       if (fresh && err instanceof RotationClientError && err.code === 'API_UNREACHABLE') await clearState(stateFile)
       throw err
     })
-    await onSecret(rotated)
-    await acknowledge(rotated.rotationId)
+    if (rotated.secret !== null) {
+      await onSecret(rotated)
+      await acknowledge(rotated.rotationId)
+    }
     await clearState(stateFile)
     const { secret: _handedOver, ...rest } = rotated
     return rest

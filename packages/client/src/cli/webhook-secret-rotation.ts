@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { CLIENT_ERROR_CODES, RotationClientError } from '../errors.js'
-import { createRotationClient, type RotatedSecret } from '../rotation-client.js'
+import { createRotationClient, type RotatedSecret, type RotatedSigningKey, type RotationDone } from '../rotation-client.js'
 
 /** Where the command writes (the same shape as the server's admin CLI). */
 interface AdminIo { stdout: (s: string) => void; stderr: (s: string) => void }
@@ -62,6 +62,19 @@ function formatSecret (s: RotatedSecret) {
   ].join('\n')
 }
 
+function formatKeyPair (d: RotationDone & { signingKey: RotatedSigningKey }) {
+  return [
+    `rotation               ${d.rotationId}`,
+    `publicKey              ${d.signingKey.publicKey}`,
+    `kid                    ${d.signingKey.kid}`,
+    `rotatedAt              ${d.rotatedAt}`,
+    '',
+    'This key signs with ed25519: nothing secret was handed over. Receivers that read the key\'s JWKS',
+    'pick the new public key up by themselves; it is also in GET /v1/auth/api-keys/me/webhook-secret.',
+    '',
+  ].join('\n')
+}
+
 /** The `rotate` command; returns its exit code. Errors are `error: <CODE>: <message>` like the admin CLI's. */
 export async function runRotationCommand (argv: string[], env: Record<string, string | undefined>, io: AdminIo): Promise<number> {
   const json = argv.includes('--json')
@@ -86,10 +99,13 @@ export async function runRotationCommand (argv: string[], env: Record<string, st
 
   const client = createRotationClient({ apiUrl: cmd.apiUrl, apiKey })
   const { json: asJson } = cmd
-  const onSecret = (s: RotatedSecret) => io.stdout(asJson ? `${JSON.stringify(s)}\n` : formatSecret(s))
+  let handedOver = false
+  const onSecret = (s: RotatedSecret) => { handedOver = true; io.stdout(asJson ? `${JSON.stringify(s)}\n` : formatSecret(s)) }
   try {
     if (cmd.command === 'rotate') {
-      await client.rotateSecret({ stateFile: cmd.stateFile!, onSecret })
+      const done = await client.rotateSecret({ stateFile: cmd.stateFile!, onSecret })
+      const { signingKey } = done
+      if (!handedOver && signingKey) io.stdout(asJson ? `${JSON.stringify(done)}\n` : formatKeyPair({ ...done, signingKey }))
     } else {
       const picked = await client.pickup({ ...(cmd.stateFile === undefined ? {} : { stateFile: cmd.stateFile }), onSecret })
       if (picked.length === 0 && !asJson) io.stdout('Nothing to pick up: no scheduled rotation holds a secret for this key.\n')
