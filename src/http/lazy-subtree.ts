@@ -16,6 +16,11 @@ const REPLAY_HEADER = 'x-lazy-subtree-replay'
  * answer for, and an error no handler of its own took, go to the app's not-found and error
  * handlers, as they would have with the routes registered at start. A failed build is retried on
  * the next request; the inner instance closes with the app.
+ *
+ * Only GET and HEAD are forwarded, without a body: the subtrees are pages to read (the docs page,
+ * the read-only queue dashboard). Any other method is answered by the app as on any route that
+ * lacks it (the API's 405 METHOD_NOT_ALLOWED); a body is never parsed twice (the fuzzer found a deeply nested JSON body
+ * that the app parsed and the inner instance's re-parse threw on: a 500).
  */
 export function lazySubtree (app: FastifyInstance, prefix: string, build: (inner: FastifyInstance) => Promise<void>) {
   let inner: Promise<FastifyInstance> | undefined
@@ -51,7 +56,6 @@ export function lazySubtree (app: FastifyInstance, prefix: string, build: (inner
       method: request.method as 'GET',
       url: request.url,
       headers: { ...headers, [REPLAY_HEADER]: key },
-      ...(request.body === undefined ? {} : { payload: request.body as string }),
     }).finally(() => replays.delete(key))
     if (replay.error !== undefined) throw replay.error
     if (replay.notFound) return reply.callNotFound()
@@ -63,8 +67,6 @@ export function lazySubtree (app: FastifyInstance, prefix: string, build: (inner
     // Text goes on as a string so the outer onSend hooks can read it (a page's links), the rest as bytes.
     return reply.send(TEXT_TYPE.test(String(answer.headers['content-type'] ?? '')) ? answer.payload : answer.rawPayload)
   }
-  const route = { schema: { hide: true }, exposeHeadRoute: false }
-  app.all(prefix, route, forward)
-  app.all(`${prefix}/*`, route, forward)
+  for (const url of [prefix, `${prefix}/*`]) app.route({ method: ['GET', 'HEAD'], url, schema: { hide: true }, exposeHeadRoute: false, handler: forward })
   app.addHook('onClose', async () => { if (inner) await (await inner.catch(() => undefined))?.close() })
 }

@@ -16,6 +16,7 @@ async function appWithPages (opts: { failFirstBuild?: boolean } = {}) {
     inner.get('/pages/moved', async (_request, reply) => reply.redirect('/pages', 302))
     inner.get('/pages/teapot', async () => { throw Object.assign(new Error('short and stout'), { statusCode: 418 }) })
     inner.post('/pages/echo', async (request) => ({ got: request.body }))
+    inner.delete('/pages', async () => ({ deleted: true }))
   })
   await app.ready()
   return { app, builds: () => builds }
@@ -32,9 +33,18 @@ describe('lazySubtree', () => {
     expect(page.body).toBe('<p>index</p>')
     const head = await app.inject({ method: 'HEAD', url: '/pages' })
     expect(head.headers['content-length']).toBe(String('<p>index</p>'.length))
-    const echo = await app.inject({ method: 'POST', url: '/pages/echo', payload: { a: 1 } })
-    expect(echo.json()).toEqual({ got: { a: 1 } })
     expect(builds()).toBe(1)
+    await app.close()
+  })
+
+  it('forwards only reads: any other method, with any body, is the app\'s not-found and builds nothing', async () => {
+    const { app, builds } = await appWithPages()
+    const deep = '['.repeat(4111) + '1' + ']'.repeat(4111)
+    for (const [method, url] of [['POST', '/pages/echo'], ['DELETE', '/pages'], ['PUT', '/pages/x']] as const) {
+      const res = await app.inject({ method, url, headers: { 'content-type': 'application/json' }, payload: deep })
+      expect([res.statusCode, res.json()], `${method} ${url}`).toEqual([404, { outer: 'not found' }])
+    }
+    expect(builds()).toBe(0)
     await app.close()
   })
 
