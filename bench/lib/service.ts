@@ -23,9 +23,9 @@ function vmHwmMiB (pid: number) {
   return m ? Number(m[1]) / 1024 : NaN
 }
 
-// The production start (the Dockerfile's CMD with its NODE_OPTIONS heap limit, `start:*:prod`):
+// The production start (the Dockerfile's CMD with its NODE_OPTIONS heap settings, `start:*:prod`):
 // node on the build output. `all` is both roles in one process, as `npm start` runs them against given servers.
-const ENTRY = ['--max-old-space-size=512', '--import', './dist/src/tracing/preload.js', 'dist/src/main.js']
+const ENTRY = ['--max-old-space-size=512', '--max-semi-space-size=32', '--import', './dist/src/tracing/preload.js', 'dist/src/main.js']
 type Role = 'all' | 'api' | 'worker'
 
 /** `node dist/src/main.js --role <role>`; with `profileDir`, under `node --cpu-prof`. */
