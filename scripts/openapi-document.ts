@@ -27,7 +27,7 @@ export async function buildOpenApiDocument () {
   const app = await buildApp({ config, pool, redis, queues, log })
   try {
     await app.ready()
-    return app.swagger()
+    return (await app.openapiDocument())()
   } finally {
     await app.close()
     await closeQueues(queues)

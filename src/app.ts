@@ -1,5 +1,4 @@
 import cookie from '@fastify/cookie'
-import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
@@ -23,7 +22,9 @@ import { createMetrics, type Metrics } from './metrics/metrics.js'
 import { metricsPlugin } from './plugins/metrics.js'
 import { rateLimitPlugin } from './plugins/rate-limit.js'
 import { genRequestId, requestIdPlugin } from './plugins/request-id.js'
+import { lazyDefaultCompilers } from './http/lazy-default-compilers.js'
 import { lazySubtree } from './http/lazy-subtree.js'
+import { recordOpenApiDocument, type OpenApiDocument } from './http/openapi-document.js'
 import { browserPageHeaders } from './http/security-headers.js'
 import { withTimeout } from './util/with-timeout.js'
 import type { Queues } from './queue/queues.js'
@@ -76,7 +77,7 @@ const DOCS_PATH = '/v1/docs'
  * Swagger UI (its static files and @fastify/static) for the first request to DOCS_PATH, reading
  * the app's OpenAPI document: a developer's page that an API start need not load.
  */
-async function buildDocsUi (ui: FastifyInstance, document: FastifyInstance['swagger']) {
+async function buildDocsUi (ui: FastifyInstance, document: OpenApiDocument) {
   const { default: swaggerUi } = await import('@fastify/swagger-ui')
   // The document is the app's: Swagger UI asks for it through the decorator @fastify/swagger adds.
   await ui.register(fp(async (instance) => { instance.decorate('swagger', document) }, { name: '@fastify/swagger' }))
@@ -109,6 +110,7 @@ export async function buildApp (deps: AppDeps) {
     http: { requestTimeout: config.REQUEST_TIMEOUT_MS, connectionsCheckingInterval: Math.min(1000, config.REQUEST_TIMEOUT_MS) },
     frameworkErrors,
     clientErrorHandler,
+    schemaController: { compilersFactory: lazyDefaultCompilers() },
   }).withTypeProvider<ZodTypeProvider>()
 
   answerRequestsNodeKeeps(app.server)
@@ -132,7 +134,7 @@ export async function buildApp (deps: AppDeps) {
     onAuthFailure: (kind, throttled) => metrics.authFailures.inc({ kind, throttled: String(throttled) }),
   })
 
-  await app.register(swagger, {
+  const openapiDocument = recordOpenApiDocument(app, {
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -152,9 +154,10 @@ export async function buildApp (deps: AppDeps) {
   })
   await app.register(async function apiDocs (docs) {
     docs.addHook('onSend', browserPageHeaders())
-    lazySubtree(docs, DOCS_PATH, (ui) => buildDocsUi(ui, app.swagger.bind(app)))
+    lazySubtree(docs, DOCS_PATH, async (ui) => buildDocsUi(ui, await openapiDocument()))
   })
-  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  app.decorate('openapiDocument', openapiDocument)
+  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => (await openapiDocument())())
 
   const secretBox = createSecretBox(config.SECRET_ENCRYPTION_KEYS)
   const heldSecrets = createHeldSecrets({ pool, config, secretBox })

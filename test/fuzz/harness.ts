@@ -25,8 +25,8 @@ function routeKind (path: string): RouteKind {
 }
 
 /** Every route of the API table, from the generated OpenAPI document (the hidden ones are added by the arbitraries). */
-function routeTable (ctx: TestContext): RouteTemplate[] {
-  const doc = ctx.app.swagger() as { paths: Record<string, Record<string, unknown>> }
+async function routeTable (ctx: TestContext): Promise<RouteTemplate[]> {
+  const doc = (await ctx.app.openapiDocument())() as { paths: Record<string, Record<string, unknown>> }
   return Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ method: method.toUpperCase(), path, kind: routeKind(path) })))
 }
 
@@ -125,7 +125,7 @@ export async function runFuzz ({ databaseUrl, numRuns, seed = Date.now() % 2 ** 
   }
 
   let state = await keyState()
-  const property = fc.asyncProperty(fuzzRequests(routeTable(ctx), { apiKey: key.apiKey, console: consoleCredentials }), async (req) => {
+  const property = fc.asyncProperty(fuzzRequests(await routeTable(ctx), { apiKey: key.apiKey, console: consoleCredentials }), async (req) => {
     const res = await rawRequest(port, serialize(req), { head: req.method === 'HEAD', timeoutMs: 45_000 })
     summary.requests++
     summary.byStatus[res.status] = (summary.byStatus[res.status] ?? 0) + 1
