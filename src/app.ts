@@ -48,10 +48,10 @@ export interface AppDeps {
   /** The API's own fail-fast Redis connection (readiness); the queue has its own. */
   redis: RedisClient
   /**
-   * The queues requests add jobs to; a promise when they are still being made (the API's start
-   * does not wait for bullmq, docs/performance.md): the first enqueue waits for them.
+   * The queues requests add jobs to; a promise-like when they are made on first use (the API's
+   * start does not load bullmq, docs/performance.md): the first enqueue waits for them.
    */
-  queues: Queues | Promise<Queues>
+  queues: Queues | PromiseLike<Queues>
   log: Logger
   /** The process' metrics registry (shared with its workers); a fresh one when omitted. */
   metrics?: Metrics
@@ -90,14 +90,14 @@ async function buildDocsUi (ui: FastifyInstance, document: OpenApiDocument) {
 }
 
 /** Adds a job once the queues exist (the queue modules, and bullmq with them, load on first use). */
-async function enqueueOn<T> (queues: Promise<Queues>, add: (queues: Queues) => Promise<T>) {
+async function enqueueOn<T> (queues: Queues | PromiseLike<Queues>, add: (queues: Queues) => Promise<T>) {
   return add(await queues)
 }
 
 /** Builds the API. Never listens: the server entry and the tests decide that. */
 export async function buildApp (deps: AppDeps) {
   const { config, pool, redis, log, metrics = createMetrics() } = deps
-  const queues = Promise.resolve(deps.queues)
+  const { queues } = deps
   const app = Fastify({
     loggerInstance: log,
     genReqId: genRequestId,

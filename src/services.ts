@@ -37,6 +37,11 @@ export async function startServices (config: Config, log: Logger, role: Role) {
   // With --role all the workers get a pool of their own: their transactions cannot take the API's
   // connections, and the API's load shedding times only requests waiting for a connection.
   const workerPool = role === 'all' ? createPool(config.DATABASE_URL, log, poolOptions) : pool
+  // Each pool opens its first connection while the role's code is built: the first request (the
+  // load balancer's readiness check) or job does not wait for a connection (docs/performance.md).
+  for (const opening of new Set([pool, workerPool])) {
+    opening.connect().then((client) => client.release(), (err: unknown) => log.debug({ err }, 'could not open a first pooled connection early'))
+  }
   const redisClients: ReturnType<typeof createRedis>[] = []
   const queueSets: Promise<Queues>[] = []
   let app: App | undefined
@@ -52,8 +57,8 @@ export async function startServices (config: Config, log: Logger, role: Role) {
       await app?.close()
       await workers?.close()
       await metricsServer?.close()
-      // Sets never opened (an API that failed before listening) hold nothing but their Redis client, closed below.
-      if (isOpen) {
+      // Sets never made hold nothing but their Redis client, closed below.
+      if (queueSets.length > 0) {
         const { closeQueues } = await import('./queue/queues.js')
         await Promise.allSettled(queueSets.map(async (set) => closeQueues(await set)))
       }
@@ -77,23 +82,23 @@ export async function startServices (config: Config, log: Logger, role: Role) {
     redisClients.push(client)
     return client
   }
-  // The queue handles (bullmq with them) are made once `opened` resolves: at once for a worker, and
-  // after the API listens for an API, whose requests wait for them on their first enqueue. An API
-  // start loads no bullmq (a third of its CPU to ready, docs/performance.md).
-  let isOpen = role !== 'api'
-  let resolveOpened = () => {}
-  const opened = isOpen ? Promise.resolve() : new Promise<void>((resolve) => { resolveOpened = resolve })
-  function open () {
-    isOpen = true
-    resolveOpened()
-  }
-  function queues () {
-    const connection = redis('api')
-    const set = opened.then(() => import('./queue/queues.js')).then(({ createQueues }) => createQueues(connection, config, log))
-    // Failures surface where the set is used (an enqueue, a scrape, close), never as an unhandled rejection.
-    set.catch(() => {})
-    queueSets.push(set)
-    return set
+  // The queue handles (bullmq with them) are made at once for a worker; for an API on first use
+  // (the first enqueue, metrics scrape or dashboard page), so an API start loads no bullmq (about
+  // a third of its CPU to ready, docs/performance.md). An answer handed out never waits on them.
+  function queues (): PromiseLike<Queues> {
+    let set: Promise<Queues> | undefined
+    const make = () => {
+      if (!set) {
+        const connection = redis('api')
+        set = import('./queue/queues.js').then(({ createQueues }) => createQueues(connection, config, log))
+        // Failures surface where the set is used (an enqueue, a scrape, close), never as an unhandled rejection.
+        set.catch(() => {})
+        queueSets.push(set)
+      }
+      return set
+    }
+    if (role !== 'api') make()
+    return { then: (onMade, onFailed) => make().then(onMade, onFailed) }
   }
 
   // Not awaited: a warning in the log, never a slower start.
@@ -103,7 +108,6 @@ export async function startServices (config: Config, log: Logger, role: Role) {
     if (buildApp) {
       app = await buildApp({ config, pool, redis: redis('api'), queues: queues(), log, metrics })
       address = await app.listen({ port: config.PORT, host: config.HOST })
-      open()
     }
     if (startWorkers) {
       workers = startWorkers({ config, pool: workerPool, connection: redis('worker'), queues: await queues(), log, metrics })

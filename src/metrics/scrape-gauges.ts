@@ -19,7 +19,7 @@ function perScrape<T> (read: () => Promise<T>) {
  * Gauges read at scrape time: BullMQ job counts per queue and state (Redis), and held secrets
  * (Postgres). Registered once per registry by the process that owns it.
  */
-export function registerScrapeGauges (metrics: Metrics, { pool, queues, log }: { pool: pg.Pool; queues: Queues | Promise<Queues>; log: Logger }) {
+export function registerScrapeGauges (metrics: Metrics, { pool, queues, log }: { pool: pg.Pool; queues: Queues | PromiseLike<Queues>; log: Logger }) {
   const readQueues = perScrape(async () => {
     try {
       const counts: { queue: string; counts: Record<string, number> }[] = []

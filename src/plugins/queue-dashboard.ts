@@ -17,7 +17,7 @@ const DASHBOARD_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self
  * or delivery goes through the audited paths (and the reconciler re-adds what a removal would lose).
  * Jobs hold ids and status only, so the dashboard shows no secret.
  */
-export const queueDashboardPlugin: FastifyPluginAsync<{ pool: pg.Pool; config: Config; queues: Promise<Queues> }> = async (app, { pool, config, queues }) => {
+export const queueDashboardPlugin: FastifyPluginAsync<{ pool: pg.Pool; config: Config; queues: Queues | PromiseLike<Queues> }> = async (app, { pool, config, queues }) => {
   const authenticate = requireOperator(pool, config.API_KEY_PEPPER)
   // bull-board (its React UI, @fastify/static and @fastify/view, and the BullMQ adapter, which
   // loads bullmq's CommonJS build) is built on an operator's first visit: an API start that no
