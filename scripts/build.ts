@@ -30,12 +30,36 @@ function copyAssets (outDir: string): string[] {
 // The production entry points (start:*:prod, the Dockerfile CMD): bundled, see bundleEntries.
 const ENTRIES = ['src/main.js', 'src/tracing/preload.js']
 // Packages bundled into the entry points: pure JavaScript, many files each, and loaded by every
-// start (a CPU profile: loading modules is most of a start). Every other package stays a plain
-// import from node_modules: those OpenTelemetry patches when they load (pg, fastify), those that
-// read files next to themselves (Swagger UI, bull-board, @fastify/static, pino's transports),
-// native addons (msgpackr-extract), @opentelemetry/api (one global instance), and the rest.
+// start (a CPU profile: loading modules is most of a start; Node resolves, reads and compiles
+// every file of a package on its own). Every other package stays a plain import from
+// node_modules: pg, which OpenTelemetry patches when it loads; those that read files next to
+// themselves (Swagger UI, bull-board, @fastify/static, pino and its transports' worker files);
+// native addons (msgpackr-extract); Fastify's Ajv and
+// fast-json-stringify compilers (never loaded at start: src/http/lazy-default-compilers.ts); and
+// the rest. Fastify is bundled with its dependencies and the plugins the API registers at start:
+// its OpenTelemetry instrumentation attaches through Fastify's `fastify.initialization`
+// diagnostics channel (src/tracing/instrumentations.ts), not by patching the module.
 // zod and fastify-type-provider-zod go together: one zod instance (its schemas and registry).
-const BUNDLED = new Set(['zod', 'fastify-type-provider-zod', 'bullmq', 'ioredis', 'semver', 'cron-parser', 'luxon', 'prom-client'])
+const BUNDLED = new Set([
+  'zod', 'fastify-type-provider-zod', 'bullmq', 'ioredis', 'semver', 'cron-parser', 'luxon', 'prom-client',
+  // Their dependencies
+  'tslib', 'standard-as-callback', 'redis-errors', '@ioredis/commands', 'cluster-key-slot', 'denque', 'debug', 'ms',
+  'node-abort-controller', 'tdigest', 'bintrees',
+  // prom-client's: it reads the active span for exemplars, which the service does not enable; a
+  // bundled copy still shares the tracing SDK's state (kept on a global symbol per major version)
+  '@opentelemetry/api',
+  // Fastify and its dependencies
+  'fastify', '@fastify/error', '@fastify/proxy-addr', '@fastify/forwarded', 'ipaddr.js', 'abstract-logging', 'avvio', 'fastq', 'reusify',
+  'find-my-way', 'fast-deep-equal', 'fast-querystring', 'fast-decode-uri-component', 'safe-regex2', 'ret', 'light-my-request',
+  'cookie', 'set-cookie-parser', 'process-warning', 'rfdc', 'secure-json-parse', 'toad-cache', 'fastify-plugin',
+  // pino (the service writes JSON to stdout from this thread: no worker transport, whose files would be looked up next to pino)
+  'pino', 'pino-std-serializers', 'sonic-boom', 'thread-stream', 'on-exit-leak-free', 'atomic-sleep', 'quick-format-unescaped',
+  'safe-stable-stringify', '@pinojs/redact', 'real-require', 'pino-abstract-transport', 'split2',
+  // The plugins the API registers at start, but @fastify/cookie: it loads `cookie` with a dynamic
+  // import(), whose named exports a bundle does not give it as Node does (the build test's console
+  // sign-in found a 500)
+  '@fastify/csrf-protection', '@fastify/csrf', '@fastify/formbody', '@fastify/rate-limit', '@lukeed/ms', 'ip-address', '@fastify/under-pressure',
+])
 
 /** Keeps every package not in BUNDLED external (resolved from node_modules at run time). */
 const externals: Plugin = {
@@ -46,6 +70,18 @@ const externals: Plugin = {
       const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0]!
       return BUNDLED.has(name) ? undefined : { external: true }
     })
+  },
+}
+
+/**
+ * zod's `z.locales` re-exports its ~60 error-message translations, and a namespace import keeps
+ * them all in the bundle (370 KB that every start reads and parses). The service never calls
+ * `z.config(z.locales.xx())`: English, zod's default, is the only one it ships.
+ */
+const zodEnglishOnly: Plugin = {
+  name: 'zod-english-only',
+  setup (b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({ contents: 'export { default as en } from "./en.js"\n', loader: 'js' }))
   },
 }
 
@@ -89,7 +125,7 @@ async function bundleEntries (outDir: string) {
     outdir: bundleDir,
     chunkNames: 'chunk-[hash]',
     logLevel: 'warning',
-    plugins: [externals, ownUrl(bundleDir)],
+    plugins: [externals, zodEnglishOnly, ownUrl(bundleDir)],
     banner: {
       js: [
         "import { createRequire as __bundleRequire } from 'node:module'",
