@@ -7,6 +7,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { freePort } from '../../src/embedded/free-port.js'
 import { spawnRole } from '../fixtures/spawn-role.js'
+import { expectOneTraceAcrossProcesses } from '../fixtures/traced-processes.js'
 import { eventually } from '../helper.js'
 
 /** An empty database (no template): the built API has to run every migration itself. */
@@ -96,4 +97,8 @@ describe('npm run build', () => {
       expect(after.output).toMatch(/^unhealthy: \/health on :\d+: /)
     }
   }, 180_000)
+
+  it('traces a rotation across the built API and worker: the bundled Fastify and the external pg are still instrumented', async () => {
+    await expectOneTraceAcrossProcesses(await createEmptyDatabase(), ['--import', `./${outDir}/src/tracing/preload.js`, path.join(outDir, 'src/main.js')])
+  }, 120_000)
 })
