@@ -60,7 +60,9 @@ describe('GET /metrics', () => {
       // a moment after the response, as the delivery may.
       const delivered = (sample(t, 'webhook_rotation_delivery_attempts_total', { outcome: 'delivered' }) ?? 0) >= 1
       const marked = sample(t, 'webhook_rotation_held_secrets', { kind: 'customer', fetched: 'true' }) === 1
-      return delivered && marked ? t : undefined
+      // The attempt is counted inside the job; BullMQ marks the job completed after it returns.
+      const completed = sample(t, 'webhook_rotation_queue_jobs', { queue: DELIVERY_QUEUE, state: 'completed' }) === 1
+      return delivered && marked && completed ? t : undefined
     })
 
     expect(sample(text, 'http_request_duration_seconds_count', ROTATE_ROUTE)).toBe(1)
