@@ -43,7 +43,6 @@ export async function startServices (config: Config, log: Logger, role: Role) {
     opening.connect().then((client) => client.release(), (err: unknown) => log.debug({ err }, 'could not open a first pooled connection early'))
   }
   const redisClients: ReturnType<typeof createRedis>[] = []
-  const queueSets: Promise<Queues>[] = []
   let app: App | undefined
   let workers: Workers | undefined
   let address: string | undefined
@@ -57,10 +56,10 @@ export async function startServices (config: Config, log: Logger, role: Role) {
       await app?.close()
       await workers?.close()
       await metricsServer?.close()
-      // Sets never made hold nothing but their Redis client, closed below.
-      if (queueSets.length > 0) {
+      // Never made, the set holds nothing: an API that was never asked for it.
+      if (queueSet) {
         const { closeQueues } = await import('./queue/queues.js')
-        await Promise.allSettled(queueSets.map(async (set) => closeQueues(await set)))
+        await queueSet.then(closeQueues, () => {})
       }
       await Promise.allSettled(redisClients.map((r) => r.quit().catch(() => r.disconnect())))
       await pool.end()
@@ -82,35 +81,33 @@ export async function startServices (config: Config, log: Logger, role: Role) {
     redisClients.push(client)
     return client
   }
-  // The queue handles (bullmq with them) are made at once for a worker; for an API on first use
-  // (the first enqueue, metrics scrape or dashboard page), so an API start loads no bullmq (about
-  // a third of its CPU to ready, docs/performance.md). An answer handed out never waits on them.
-  function queues (): PromiseLike<Queues> {
-    let set: Promise<Queues> | undefined
-    const make = () => {
-      if (!set) {
-        const connection = redis('api')
-        set = import('./queue/queues.js').then(({ createQueues }) => createQueues(connection, config, log))
-        // Failures surface where the set is used (an enqueue, a scrape, close), never as an unhandled rejection.
-        set.catch(() => {})
-        queueSets.push(set)
-      }
-      return set
+  // One set of queue handles per process (bullmq loads with it), shared by the API's enqueues, the
+  // workers' follow-up jobs and the scrape gauges. Made at once where workers run; for an API on
+  // first use (the first enqueue, metrics scrape or dashboard page), so an API start loads no
+  // bullmq (docs/performance.md, "Start"). An answer handed out never waits on it.
+  let queueSet: Promise<Queues> | undefined
+  function makeQueues () {
+    if (!queueSet) {
+      const connection = redis('api')
+      queueSet = import('./queue/queues.js').then(({ createQueues }) => createQueues(connection, config, log))
+      // Failures surface where the set is used (an enqueue, a scrape, close), never as an unhandled rejection.
+      queueSet.catch(() => {})
     }
-    if (role !== 'api') make()
-    return { then: (onMade, onFailed) => make().then(onMade, onFailed) }
+    return queueSet
   }
+  if (role !== 'api') makeQueues()
+  const queues: PromiseLike<Queues> = { then: (onMade, onFailed) => makeQueues().then(onMade, onFailed) }
 
   // Not awaited: a warning in the log, never a slower start.
   checkPooledTimeouts(pool, config, log).catch((err: unknown) => log.warn({ err }, 'could not read the pooled connections\' timeouts'))
   try {
-    registerScrapeGauges(metrics, { pool, queues: queues(), log })
+    registerScrapeGauges(metrics, { pool, queues, log })
     if (buildApp) {
-      app = await buildApp({ config, pool, redis: redis('api'), queues: queues(), log, metrics })
+      app = await buildApp({ config, pool, redis: redis('api'), queues, log, metrics })
       address = await app.listen({ port: config.PORT, host: config.HOST })
     }
     if (startWorkers) {
-      workers = startWorkers({ config, pool: workerPool, connection: redis('worker'), queues: await queues(), log, metrics })
+      workers = startWorkers({ config, pool: workerPool, connection: redis('worker'), queues: await queues, log, metrics })
     }
     if (config.METRICS_PORT !== undefined) {
       metricsServer = await startMetricsServer(metrics, { port: config.METRICS_PORT, host: config.METRICS_HOST, log, health })
