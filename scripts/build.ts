@@ -33,12 +33,12 @@ const ENTRIES = ['src/main.js', 'src/tracing/preload.js']
 // start (a CPU profile: loading modules is most of a start; Node resolves, reads and compiles
 // every file of a package on its own). Every other package stays a plain import from
 // node_modules: pg, which OpenTelemetry patches when it loads; those that read files next to
-// themselves (Swagger UI, bull-board, @fastify/static, pino and its transports' worker files);
-// native addons (msgpackr-extract); Fastify's Ajv and
-// fast-json-stringify compilers (never loaded at start: src/http/lazy-default-compilers.ts); and
-// the rest. Fastify is bundled with its dependencies and the plugins the API registers at start:
-// its OpenTelemetry instrumentation attaches through Fastify's `fastify.initialization`
-// diagnostics channel (src/tracing/instrumentations.ts), not by patching the module.
+// themselves (Swagger UI, bull-board, @fastify/static, pino-pretty); native addons
+// (msgpackr-extract); Fastify's Ajv and fast-json-stringify compilers (never loaded at start:
+// src/http/lazy-default-compilers.ts); and the rest. Fastify is bundled with its dependencies and
+// the plugins the API registers at start: its OpenTelemetry instrumentation attaches through
+// Fastify's `fastify.initialization` diagnostics channel (src/tracing/instrumentations.ts), not by
+// patching the module (the build test checks a whole trace from the built processes).
 // zod and fastify-type-provider-zod go together: one zod instance (its schemas and registry).
 const BUNDLED = new Set([
   'zod', 'fastify-type-provider-zod', 'bullmq', 'ioredis', 'semver', 'cron-parser', 'luxon', 'prom-client',

@@ -84,7 +84,7 @@ export async function startServices (config: Config, log: Logger, role: Role) {
   // One set of queue handles per process (bullmq loads with it), shared by the API's enqueues, the
   // workers' follow-up jobs and the scrape gauges. Made at once where workers run; for an API on
   // first use (the first enqueue, metrics scrape or dashboard page), so an API start loads no
-  // bullmq (docs/performance.md, "Start"). An answer handed out never waits on it.
+  // bullmq (docs/performance.md, start-up time). An answer handed out never waits on it.
   let queueSet: Promise<Queues> | undefined
   function makeQueues () {
     if (!queueSet) {

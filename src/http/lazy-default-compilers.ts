@@ -9,7 +9,7 @@ type Factory = (...args: unknown[]) => unknown
  * serialization), loaded only when a route with a JSON schema is compiled. Fastify requires both
  * when an instance is built unless it is given factories; the API's routes all carry zod schemas
  * (zod's compilers are set on the app), so loading Ajv there cost every start about 60 ms of CPU
- * and no request ever used it (docs/performance.md, "Start"). A plain JSON schema still works:
+ * and no request ever used it (docs/performance.md, start-up time). A plain JSON schema still works:
  * its route compiles with the same Fastify defaults, loaded at that moment.
  */
 export function lazyDefaultCompilers (): CompilersFactory {

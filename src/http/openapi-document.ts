@@ -16,7 +16,7 @@ export type OpenApiDocument = FastifyInstance['swagger']
 /**
  * The app's OpenAPI document, made by @fastify/swagger on its first use instead of at start.
  * Registering @fastify/swagger loads its spec builder and the `yaml` package (about 40 ms of an
- * API start's CPU, docs/performance.md "Start") for a document few processes are ever asked for.
+ * API start's CPU, docs/performance.md, start-up time) for a document few processes are ever asked for.
  * So the app only records its routes here (Fastify's onRoute, as @fastify/swagger itself does),
  * and the first request for the document replays them into a Fastify instance that has
  * @fastify/swagger registered with the same options: the same route options (url, method, schema,
