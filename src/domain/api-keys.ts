@@ -44,7 +44,9 @@ export function validateWebhookUrl (raw: string) {
 export async function issueApiKey (pool: pg.Pool, deps: { pepper: string; secretBox: SecretBox }, input: IssueApiKeyInput, actor: IssueActor) {
   const webhookUrl = input.webhookUrl === null ? null : validateWebhookUrl(input.webhookUrl)
   const signingScheme = input.signingScheme ?? 'symmetric'
-  if (signingScheme !== 'symmetric' && webhookUrl === null) throw new Error('a key without a webhook signs nothing: a signing scheme needs a webhook URL')
+  // A scheme that signs with v1a (asymmetric, both) gets its first key pair with the key.
+  const withKeyPair = signsAsymmetric(signingScheme)
+  if (withKeyPair && webhookUrl === null) throw new Error('a key without a webhook signs nothing: a signing scheme needs a webhook URL')
   const ipAllowlist = (input.ipAllowlist ?? []).map(toCidr)
   const apiKey = generateApiKey(input.env)
   const webhookSecret = webhookUrl === null ? null : generateWebhookSecret()
@@ -63,14 +65,14 @@ export async function issueApiKey (pool: pg.Pool, deps: { pepper: string; secret
       webhookSecret: webhookSecret === null ? null : deps.secretBox.encrypt(webhookSecret, aad.current(apiKeyId)),
       expiresAt: input.expiresAt ?? null,
     })
-    const keyPair = signingScheme === 'symmetric' ? null : await applySigningScheme(client, deps.secretBox, apiKeyId, signingScheme, null)
+    const keyPair = withKeyPair ? await applySigningScheme(client, deps.secretBox, apiKeyId, signingScheme, null) : null
     await insertAuditEvent(client, {
       ...actor,
       action: 'api_key.issued',
       apiKeyId,
       details: { env: input.env, scopes: input.scopes, ipAllowlist, webhookUrl, ...(keyPair ? { signingScheme, keyVersion: keyPair.keyVersion, kid: keyPair.kid } : {}) },
     })
-    return signsAsymmetric(signingScheme) ? await readSchemeView(client, apiKeyId) : null
+    return withKeyPair ? await readSchemeView(client, apiKeyId) : null
   })
   return { apiKey, apiKeyId, webhookSecret, scheme: scheme satisfies SchemeView | null }
 }
