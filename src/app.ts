@@ -48,8 +48,8 @@ export interface AppDeps {
   /** The API's own fail-fast Redis connection (readiness); the queue has its own. */
   redis: RedisClient
   /**
-   * The queues requests add jobs to; a promise-like when they are made on first use (the API's
-   * start does not load bullmq, docs/performance.md): the first enqueue waits for them.
+   * The queues requests add jobs to; a promise-like while they are still being made (the API makes
+   * them right after it listens, docs/performance.md): an enqueue before then waits for them.
    */
   queues: Queues | PromiseLike<Queues>
   log: Logger
@@ -89,7 +89,7 @@ async function buildDocsUi (ui: FastifyInstance, document: OpenApiDocument) {
   })
 }
 
-/** Adds a job once the queues exist (the queue modules, and bullmq with them, load on first use). */
+/** Adds a job once the queues exist (the queue modules, and bullmq with them, load after the API listens). */
 async function enqueueOn<T> (queues: Queues | PromiseLike<Queues>, add: (queues: Queues) => Promise<T>) {
   return add(await queues)
 }

@@ -82,9 +82,11 @@ export async function startServices (config: Config, log: Logger, role: Role) {
     return client
   }
   // One set of queue handles per process (bullmq loads with it), shared by the API's enqueues, the
-  // workers' follow-up jobs and the scrape gauges. Made at once where workers run; for an API on
-  // first use (the first enqueue, metrics scrape or dashboard page), so an API start loads no
-  // bullmq (docs/performance.md, start-up time). An answer handed out never waits on it.
+  // workers' follow-up jobs and the scrape gauges. Made at once where workers run; an API makes it
+  // right after it listens (below), so the load balancer's first readiness check is not behind
+  // bullmq's loading, and requests that need it before then wait for it. Not on first use: the
+  // first rotations of a new API under load would take the loading's stall (docs/performance.md,
+  // start-up time). An answer handed out never waits on it.
   let queueSet: Promise<Queues> | undefined
   function makeQueues () {
     if (!queueSet) {
@@ -105,6 +107,7 @@ export async function startServices (config: Config, log: Logger, role: Role) {
     if (buildApp) {
       app = await buildApp({ config, pool, redis: redis('api'), queues, log, metrics })
       address = await app.listen({ port: config.PORT, host: config.HOST })
+      makeQueues()
     }
     if (startWorkers) {
       workers = startWorkers({ config, pool: workerPool, connection: redis('worker'), queues: await queues, log, metrics })
