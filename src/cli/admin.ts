@@ -20,7 +20,7 @@ import { parseScheduleCommand, runScheduleCommand, type ScheduleCommand } from '
 import { OPERATOR_SUBCOMMANDS, parseOperatorCommand, runOperatorCommand, type OperatorCommand } from './admin-operators.js'
 import { formatIssued, formatKeyList, formatRevoked, publicKeyRow, USAGE } from './format-table.js'
 import type { SigningScheme } from '../db/signing-keys-repository.js'
-import { SIGNING_SCHEMES } from '../domain/signing-keys.js'
+import { SIGNING_SCHEMES, signsAsymmetric } from '../domain/signing-keys.js'
 import { toSchemeResource } from '../http/scheme-resource.js'
 
 export type { AdminDeps, AdminIo } from './admin-common.js'
@@ -92,13 +92,14 @@ function parseIssue (v: { [k: string]: string | boolean | string[] | undefined }
   const ownerId = ((v.owner as string | undefined) ?? 'cli').trim()
   if (ownerId === '' || ownerId.length > 200 || /\p{Cc}/u.test(ownerId)) throw invalid('--owner must be 1 to 200 printable characters')
   const ipAllowlist = [...new Set(commaList(v['ip-allowlist'] as string[] | undefined).map(cidr))]
-  const signingScheme = (v.scheme as string | undefined) ?? 'symmetric'
-  if (!SIGNING_SCHEMES.includes(signingScheme as SigningScheme)) throw invalid(`--scheme must be one of ${SIGNING_SCHEMES.join(', ')}`)
-  if (signingScheme !== 'symmetric' && webhookUrl === null) throw invalid('--scheme: a key without a webhook signs nothing; give it a --webhook-url')
+  // Checked against SIGNING_SCHEMES on the next line.
+  const signingScheme = ((v.scheme as string | undefined) ?? 'symmetric') as SigningScheme
+  if (!SIGNING_SCHEMES.includes(signingScheme)) throw invalid(`--scheme must be one of ${SIGNING_SCHEMES.join(', ')}`)
+  if (signsAsymmetric(signingScheme) && webhookUrl === null) throw invalid('--scheme: a key without a webhook signs nothing; give it a --webhook-url')
   return {
     name: 'issue',
     json: v.json === true,
-    input: { ownerId, env, scopes, webhookUrl, ipAllowlist, expiresAt: expiry(v['expires-at'] as string | undefined), signingScheme: signingScheme as SigningScheme },
+    input: { ownerId, env, scopes, webhookUrl, ipAllowlist, expiresAt: expiry(v['expires-at'] as string | undefined), signingScheme },
   }
 }
 
