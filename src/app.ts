@@ -89,15 +89,23 @@ async function buildDocsUi (ui: FastifyInstance, document: OpenApiDocument) {
   })
 }
 
-/** Adds a job once the queues exist (the queue modules, and bullmq with them, load after the API listens). */
-async function enqueueOn<T> (queues: Queues | PromiseLike<Queues>, add: (queues: Queues) => Promise<T>) {
-  return add(await queues)
+/**
+ * The enqueue functions, made once the queues exist: the queue modules (bullmq with them) load
+ * with the queue set after the API listens, and are imported once, not on every request.
+ */
+function enqueuers (queues: Queues | PromiseLike<Queues>) {
+  let made: Promise<{ rotation: (rotationId: string) => Promise<void>; delivery: (event: { id: string; jobId: string }) => Promise<void> }> | undefined
+  return () => (made ??= Promise.all([queues, import('./queue/rotation-queue.js'), import('./queue/delivery-queue.js')])
+    .then(([q, { enqueueRotation }, { enqueueDelivery }]) => ({
+      rotation: (rotationId: string) => enqueueRotation(q.rotations, rotationId),
+      delivery: (event: { id: string; jobId: string }) => enqueueDelivery(q.deliveries, event),
+    })))
 }
 
 /** Builds the API. Never listens: the server entry and the tests decide that. */
 export async function buildApp (deps: AppDeps) {
-  const { config, pool, redis, log, metrics = createMetrics() } = deps
-  const { queues } = deps
+  const { config, pool, redis, queues, log, metrics = createMetrics() } = deps
+  const enqueue = enqueuers(queues)
   const app = Fastify({
     loggerInstance: log,
     genReqId: genRequestId,
@@ -167,7 +175,7 @@ export async function buildApp (deps: AppDeps) {
   const notifications = listenForFinishedRotations(directDatabaseUrl(config), log)
   app.addHook('onClose', () => notifications.close())
   const rotationRequests = createRotationRequests({
-    pool, config, log, waiter: createRotationWaiter(notifications), enqueue: (rotationId) => withTimeout(enqueueOn(queues, async (q) => (await import('./queue/rotation-queue.js')).enqueueRotation(q.rotations, rotationId)), ENQUEUE_TIMEOUT_MS),
+    pool, config, log, waiter: createRotationWaiter(notifications), enqueue: (rotationId) => withTimeout(enqueue().then((add) => add.rotation(rotationId)), ENQUEUE_TIMEOUT_MS),
   })
 
   await app.register(healthRoutes, { pool, redis })
@@ -177,7 +185,7 @@ export async function buildApp (deps: AppDeps) {
     pool,
     log,
     cooldownSeconds: config.ROTATION_COOLDOWN_SECONDS,
-    enqueue: (event) => withTimeout(enqueueOn(queues, async (q) => (await import('./queue/delivery-queue.js')).enqueueDelivery(q.deliveries, event)), ENQUEUE_TIMEOUT_MS),
+    enqueue: (event) => withTimeout(enqueue().then((add) => add.delivery(event)), ENQUEUE_TIMEOUT_MS),
   })
   const webhookSecretPrefix = '/v1/auth/api-keys/me/webhook-secret'
   await app.register(webhookSecretRoutes, { prefix: webhookSecretPrefix, pool, redis, config, rotationRequests, heldSecrets, secretBox })
