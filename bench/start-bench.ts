@@ -10,6 +10,11 @@
 // same machine at the same moment). Two more reference rows time what any Fastify API pays to start
 // (bench/lib/fastify-reference.mjs): a hello-world Fastify app, and one with the plugins the
 // service's API registers at start, each connected to the same Postgres and Redis.
+// --image IMAGE times the production image instead (built by `npm run image:smoke` or `podman
+// build`; podman on the host): bench/lib/image-start-timer.mjs runs inside one container on the
+// host's network and starts, on the image's own Node, a bare process and the image's command for
+// each role, with an empty compile cache (a new container) and with the one an earlier start left
+// (a restarted one); only the timing is inside, so podman's own start is in no figure.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
@@ -26,7 +31,14 @@ import { machine } from './lib/report.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '5' }, 'database-url': { type: 'string' }, 'redis-url': { type: 'string' }, 'no-tsx': { type: 'boolean', default: false }, 'compare-dist': { type: 'string' } },
+  options: {
+    runs: { type: 'string', default: '5' },
+    'database-url': { type: 'string' },
+    'redis-url': { type: 'string' },
+    'no-tsx': { type: 'boolean', default: false },
+    'compare-dist': { type: 'string' },
+    image: { type: 'string' },
+  },
 })
 
 /** Newest modification time under the given directories (files only), in ms. */
@@ -45,7 +57,7 @@ function newest (dirs: string[], skipDotDirs = false) {
 
 // The production commands run dist/: built now unless it is newer than every source it comes from.
 const SOURCES = ['src', 'workers', 'migrations', 'scripts']
-const distAt = (() => { try { return newest(['dist'], true) } catch { return 0 } })()
+const distAt = values.image ? Infinity : (() => { try { return newest(['dist'], true) } catch { return 0 } })()
 if (distAt === 0 || newest(SOURCES) > distAt) {
   process.stderr.write('dist/ missing or older than its sources: npm run build\n')
   const built = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' })
@@ -165,23 +177,12 @@ async function measure (infra: Infra, pool: pg.Pool, name: string) {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-const infra = await startInfra({ databaseUrl: values['database-url'], redisUrl: values['redis-url'] })
-const pool = new pg.Pool({ connectionString: infra.databaseUrl, max: 2 })
-try {
-  const results: Record<string, { readyMs: number[]; startedMs: number[]; cpuMs: number[]; peakRssMiB: number[] }> = {}
-  for (const name of Object.keys(COMMANDS)) results[name] = { readyMs: [], startedMs: [], cpuMs: [], peakRssMiB: [] }
-  // Interleaved, so a busy moment on the machine touches every command alike.
-  for (let run = 0; run < Number(values.runs); run++) {
-    for (const name of Object.keys(COMMANDS)) {
-      const r = await measure(infra, pool, name)
-      results[name]!.readyMs.push(r.readyMs)
-      if (r.startedMs !== undefined) results[name]!.startedMs.push(r.startedMs)
-      if (r.cpuMs !== undefined) results[name]!.cpuMs.push(r.cpuMs)
-      if (r.peakRssMiB !== undefined) results[name]!.peakRssMiB.push(r.peakRssMiB)
-    }
-  }
-  const bare = median(results['bare node + pg + ioredis']!.readyMs)
-  const bareMin = Math.min(...results['bare node + pg + ioredis']!.readyMs)
+type Samples = { readyMs: number[]; startedMs: number[]; cpuMs: number[]; peakRssMiB: number[] }
+
+/** The table: each command's median and fastest start against the bare row's. */
+function report (results: Record<string, Samples>, bareName: string, extra: Record<string, unknown> = {}) {
+  const bare = median(results[bareName]!.readyMs)
+  const bareMin = Math.min(...results[bareName]!.readyMs)
   const rows = Object.entries(results).map(([name, r]) => ({
     command: name,
     readyMedianMs: Math.round(median(r.readyMs)),
@@ -195,7 +196,55 @@ try {
     peakRssToReadyMiB: r.peakRssMiB.length ? Math.round(Math.max(...r.peakRssMiB)) : null,
   }))
   console.table(rows)
-  console.log(JSON.stringify({ machine: machine(), runs: Number(values.runs), rows }))
+  console.log(JSON.stringify({ machine: machine(), runs: Number(values.runs), ...extra, rows }))
+}
+
+/** --image: one container runs bench/lib/image-start-timer.mjs; each worker start has its own queue and rotation. */
+async function measureImage (infra: Infra, pool: pg.Pool, image: string) {
+  const runs = Number(values.runs)
+  const workers = []
+  for (let i = 0; i < 2 * runs + 1; i++) {
+    const prefix = `{start-${randomUUID().slice(0, 8)}}`
+    const queue = createRotationQueue({ url: infra.redisUrl }, prefix, createLogger('silent'))
+    const [rotationId] = await queueRotations(pool, queue, await seedKeys(pool, infra, 1, 'http://127.0.0.1:9/hook'))
+    await queue.close()
+    workers.push({ prefix, rotationId })
+  }
+  const env = { DATABASE_URL: infra.databaseUrl, REDIS_URL: infra.redisUrl, API_KEY_PEPPER: infra.pepper, SECRET_ENCRYPTION_KEYS: infra.encryptionKeys, LOG_LEVEL: 'info', BENCH_PLAN: JSON.stringify({ runs, workers }) }
+  const run = spawnSync('podman', [
+    'run', '--rm', '--network', 'host',
+    '-v', `${path.join(ROOT, 'bench/lib/image-start-timer.mjs')}:/app/bench/start-timer.mjs:ro`,
+    '-v', `${path.join(ROOT, 'bench/lib/fastify-reference.mjs')}:/app/bench/fastify-reference.mjs:ro`,
+    ...Object.keys(env).flatMap((name) => ['-e', name]),
+    image, 'node', 'bench/start-timer.mjs',
+  ], { env: { CONTAINERS_CONF: path.join(ROOT, 'deploy/podman/containers.conf'), ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+  if (run.status !== 0) throw new Error(`podman run ${image}: exit ${run.status}\n${run.stdout}`)
+  const { node, rows } = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { node: string; rows: Record<string, { readyMs: number; cpuMs: number }[]> }
+  const results = Object.fromEntries(Object.entries(rows).map(([name, starts]) => [name, {
+    readyMs: starts.map((r) => r.readyMs), startedMs: [], cpuMs: starts.map((r) => r.cpuMs), peakRssMiB: [],
+  }]))
+  report(results, 'bare', { image, node })
+}
+
+const infra = await startInfra({ databaseUrl: values['database-url'], redisUrl: values['redis-url'] })
+const pool = new pg.Pool({ connectionString: infra.databaseUrl, max: 2 })
+try {
+  if (values.image) await measureImage(infra, pool, values.image)
+  else {
+    const results: Record<string, Samples> = {}
+    for (const name of Object.keys(COMMANDS)) results[name] = { readyMs: [], startedMs: [], cpuMs: [], peakRssMiB: [] }
+    // Interleaved, so a busy moment on the machine touches every command alike.
+    for (let run = 0; run < Number(values.runs); run++) {
+      for (const name of Object.keys(COMMANDS)) {
+        const r = await measure(infra, pool, name)
+        results[name]!.readyMs.push(r.readyMs)
+        if (r.startedMs !== undefined) results[name]!.startedMs.push(r.startedMs)
+        if (r.cpuMs !== undefined) results[name]!.cpuMs.push(r.cpuMs)
+        if (r.peakRssMiB !== undefined) results[name]!.peakRssMiB.push(r.peakRssMiB)
+      }
+    }
+    report(results, 'bare node + pg + ioredis')
+  }
 } finally {
   await pool.end()
   await infra.stop()
