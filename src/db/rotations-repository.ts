@@ -47,8 +47,12 @@ export interface RotationRow {
   sortKey: string
   /** A held secret whose hold has run out but is not erased (and audited) yet: settle before showing it. */
   holdLapsed: boolean
+  /** The rotation generated a key pair (its key signed with v1a then): its public key goes with every answer about it. */
+  generatedKeyPair: boolean
 }
 
+// Every read says whether the rotation generated a key pair, so an answer about one that did not
+// (a key signing with v1 only, the default) makes no second round trip for a public key.
 // Reads compute two things from Postgres time: whether the idempotency key has expired and, via
 // `secret_available_until`, whether a held secret is still held (the sweeper erases it for good).
 // Retry-After counts from clock_timestamp(), not now(): a transaction that began before the
@@ -67,6 +71,7 @@ const COLUMNS = `
   requested_at as "requestedAt", completed_at as "completedAt",
   greatest(1, ceil(extract(epoch from retry_after_at - clock_timestamp())))::int as "retryAfterSeconds",
   coalesce(held_secret is not null and secret_available_until <= now(), false) as "holdLapsed",
+  exists (select from webhook_signing_keys k where k.rotation_id = webhook_secret_rotations.id) as "generatedKeyPair",
   requested_at + make_interval(secs => $RETENTION::int) <= now() as "idempotencyExpired",
   ((extract(epoch from requested_at) * 1000000)::bigint)::text as "sortKey"`
 

@@ -77,10 +77,14 @@ export async function listPublicSigningKeys (q: Queryable, apiKeyId: string): Pr
   return rows
 }
 
-/** The key pair a rotation generated, as a public key (whether or not it still signs). */
-export async function findSigningKeyByRotation (q: Queryable, rotationId: string): Promise<PublicSigningKey | undefined> {
+/**
+ * The key pair a rotation generated, as a public key (whether or not it still signs); no query for
+ * a rotation whose row says it generated none.
+ */
+export async function findSigningKeyByRotation (q: Queryable, rotation: { id: string; generatedKeyPair: boolean }): Promise<PublicSigningKey | undefined> {
+  if (!rotation.generatedKeyPair) return undefined
   const { rows } = await q.query<PublicSigningKey>(
-    `select ${PUBLIC_COLUMNS} from webhook_signing_keys where rotation_id = $1::uuid`, [rotationId])
+    `select ${PUBLIC_COLUMNS} from webhook_signing_keys where rotation_id = $1::uuid`, [rotation.id])
   return rows[0]
 }
 

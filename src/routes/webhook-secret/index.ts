@@ -78,7 +78,7 @@ export const webhookSecretRoutes: FastifyPluginAsyncZod<WebhookSecretRoutesOptio
     const row = await ownRotation(request.params.id, request.apiKey.id)
     // A held secret goes to whoever asked for it: an operator recovery's secret is handed over by the operator.
     const secret = isCustomersRotation(row.kind) ? revealForResponse(heldSecrets, request, reply, row) : null
-    const keyPair = await findSigningKeyByRotation(pool, row.id)
+    const keyPair = await findSigningKeyByRotation(pool, row)
     return envelope(request, 'rotation', { ...toRotationResource(row, secret), ...(keyPair ? { signingKey: toPublicKeyResource(keyPair) } : {}) })
   })
 

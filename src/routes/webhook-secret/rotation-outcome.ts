@@ -139,7 +139,7 @@ export async function sendRotateOutcome (
     const row = await settled(deps, waited)
     // A rotation of a key that signs with v1a made a key pair: its public key can be answered any
     // number of times. With v1a alone nothing secret was ever held, so there is no secret to lose.
-    const keyPair = await findSigningKeyByRotation(deps.pool, row.id)
+    const keyPair = await findSigningKeyByRotation(deps.pool, row)
     const secretOnly = keyPair === undefined || row.secretErasedAt !== null || row.heldSecret !== null
     const secret = secretOnly ? revealForResponse(deps.heldSecrets, request, reply, row) : null
     if (secret === null && secretOnly) throw noSecretHeld(row)
