@@ -22,7 +22,7 @@ describe('npm run bench -- --smoke', () => {
     const names: string[] = report.figures.map((f: { figure: string }) => f.figure)
     for (const expected of ['[all] async rotations to completion', '[all] sync rotate, closed loop', '[all] cooldown refusals (429)',
       '[all] replays (200)', '[all] peak RSS node dist/src/main.js (both roles)', '[all] webhook deliveries', '[split] peak RSS start:api:prod', '[split] peak RSS start:worker:prod',
-      '[all, 500 rows] refusal p50', '[all] burst of 64 clients: cooldown refusals (429)', '[all] burst of 256 clients: replays (200)']) {
+      '[all, 500 rows] refusal p50', '[all, 500 rows] sync rotate, closed loop (the run-in)', '[all] burst of 64 clients: cooldown refusals (429)', '[all] burst of 256 clients: replays (200)']) {
       expect(names, stdout).toContain(expected)
     }
     for (const f of report.figures) expect(Number.isFinite(f.value), f.figure).toBe(true)
@@ -35,6 +35,8 @@ describe('npm run bench -- --smoke', () => {
     expect(Object.keys(report.all.syncClosed.statuses)).toEqual(['200'])
     expect(Object.keys(report.all.refusals.statuses)).toEqual(['429'])
     expect(Object.keys(report.all.replays.statuses)).toEqual(['200'])
+    // The padded phase's run-in, the same closed loop of rotations as before its latencies.
+    expect(Object.keys(report.padded.syncClosed.statuses)).toEqual(['200'])
     expect(report.all.async.unfinished).toBe(0)
     // Deliveries by signing scheme: keys switched through the API, every delivery of each scheme
     // signed as that scheme signs, the last v1a one verified; compared with v1 in the same run.
