@@ -210,7 +210,7 @@ async function measureImage (infra: Infra, pool: pg.Pool, image: string) {
     await queue.close()
     workers.push({ prefix, rotationId })
   }
-  const env = { DATABASE_URL: infra.databaseUrl, REDIS_URL: infra.redisUrl, API_KEY_PEPPER: infra.pepper, SECRET_ENCRYPTION_KEYS: infra.encryptionKeys, LOG_LEVEL: 'info', BENCH_PLAN: JSON.stringify({ runs, workers }) }
+  const env = { DATABASE_URL: infra.databaseUrl, REDIS_URL: infra.redisUrl, API_KEY_PEPPER: infra.pepper, SECRET_ENCRYPTION_KEYS: infra.encryptionKeys, LOG_LEVEL: 'info', BENCH_PLAN: JSON.stringify({ runs, bare: BARE, workers }) }
   const run = spawnSync('podman', [
     'run', '--rm', '--network', 'host',
     '-v', `${path.join(ROOT, 'bench/lib/image-start-timer.mjs')}:/app/bench/start-timer.mjs:ro`,

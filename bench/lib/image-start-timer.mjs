@@ -1,7 +1,7 @@
 // Runs inside the production image (`npm run bench:start -- --image IMAGE`, bench/start-bench.ts):
 // times the image's own start commands against a bare Node process, all on the image's Node and
 // files, so neither podman nor the host's Node is part of any figure. Plain JavaScript: the image
-// has no tsx. Reads BENCH_PLAN (JSON: runs, worker prefixes with the rotation each must commit)
+// has no tsx. Reads BENCH_PLAN (JSON: runs, the bare baseline's script, the worker starts' prefixes and rotations)
 // and prints one JSON line of results. Every worker's rotation is queued before the container
 // starts, so the workers run with RECONCILE_AFTER_MS far out: a worker's first reconcile would
 // otherwise finish the rotations queued for the later starts. Rows:
@@ -21,13 +21,6 @@ import pg from 'pg'
 
 const plan = JSON.parse(process.env.BENCH_PLAN)
 const CMD = ['--import', './dist/src/tracing/preload.js', 'dist/src/main.js']
-const BARE = `
-  const { default: pg } = await import('pg')
-  const { Redis } = await import('ioredis')
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL })
-  const redis = new Redis(process.env.REDIS_URL)
-  await Promise.all([client.connect().then(() => client.query('select 1')), redis.ping()])
-  process.stdout.write('ready\\n')`
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 })
 const warmCache = { api: mkdtempSync(path.join(os.tmpdir(), 'cache-api-')), worker: mkdtempSync(path.join(os.tmpdir(), 'cache-worker-')) }
 let nextWorker = 0
@@ -67,7 +60,7 @@ async function measure (role, cacheDir, warmUp = false) {
     ? bareEnv
     : { ...process.env, PORT: String(port), ...(cacheDir ? { NODE_COMPILE_CACHE: cacheDir } : {}), ...(worker ? { QUEUE_PREFIX: worker.prefix, RECONCILE_AFTER_MS: '3600000' } : {}) }
   const argv = role === 'bare'
-    ? ['--input-type=module', '-e', BARE]
+    ? ['--input-type=module', '-e', plan.bare]
     : role.startsWith('reference') ? ['bench/fastify-reference.mjs', ...(role.endsWith('plugins') ? ['--plugins'] : [])] : [...CMD, '--role', role]
   const t0 = performance.now()
   const child = spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] })
