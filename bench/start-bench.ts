@@ -55,10 +55,11 @@ function newest (dirs: string[], skipDotDirs = false) {
   return latest
 }
 
-// The production commands run dist/: built now unless it is newer than every source it comes from.
+// The production commands run dist/: built now unless it is newer than every source it comes from
+// (--image times a built image, not dist/).
 const SOURCES = ['src', 'workers', 'migrations', 'scripts']
-const distAt = values.image ? Infinity : (() => { try { return newest(['dist'], true) } catch { return 0 } })()
-if (distAt === 0 || newest(SOURCES) > distAt) {
+const distAt = (() => { try { return newest(['dist'], true) } catch { return 0 } })()
+if (!values.image && (distAt === 0 || newest(SOURCES) > distAt)) {
   process.stderr.write('dist/ missing or older than its sources: npm run build\n')
   const built = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' })
   if (built.status !== 0) process.exit(built.status ?? 1)
